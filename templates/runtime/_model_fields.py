@@ -31,7 +31,7 @@ def check_str(value: Any, where: str) -> Any:
 
 def check_int(value: Any, where: str) -> Any:
     """An integer; JSON numbers with an integral value such as ``3.0`` are accepted, booleans are not."""
-    if (isinstance(value, int) and not isinstance(value, bool)):
+    if isinstance(value, int) and not isinstance(value, bool):
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)

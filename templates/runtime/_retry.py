@@ -30,10 +30,7 @@ class RetryPolicy:
 
     def is_retryable(self, error: ApiError) -> bool:
         """Whether another attempt can succeed where this one failed."""
-        return (
-            isinstance(error, ApiConnectionError | ServerError)
-            or error.code in RETRYABLE_STATUSES
-        )
+        return isinstance(error, ApiConnectionError | ServerError) or error.code in RETRYABLE_STATUSES
 
     def delay_before_retry(self, error: ApiError, retries_done: int, slept: float) -> float | None:
         """Seconds to sleep before retry number ``retries_done + 1``, or None when the error must be raised."""
@@ -45,7 +42,7 @@ class RetryPolicy:
             delay = error.retry_after
         else:
             backoff = min(self.initial_delay * 2**retries_done, self.max_delay)
-            delay = backoff * random.uniform(0.75, 1.0)
+            delay = backoff * random.uniform(0.75, 1.0)  # noqa: S311 (jitter, not cryptography)
         if slept + delay > self.max_total_delay:
             return None
         return delay

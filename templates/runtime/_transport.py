@@ -52,7 +52,9 @@ class AsyncClient(Protocol):
     def get_async_httpx_client(self) -> httpx.AsyncClient: ...
 
 
-def send(client: SyncClient, kwargs: Mapping[str, Any], parse: Callable[[httpx.Response], T]) -> tuple[httpx.Response, T]:
+def send(
+    client: SyncClient, kwargs: Mapping[str, Any], parse: Callable[[httpx.Response], T]
+) -> tuple[httpx.Response, T]:
     """Send with retries and parse the 2xx answer, or raise the typed error of the last attempt.
 
     ``parse`` only ever sees a 2xx response; whatever it raises on a body of the wrong shape becomes a

@@ -1,0 +1,178 @@
+"""The one error hierarchy of every Zuora module generated with these templates.
+
+Every outcome of a call other than a valid 2xx answer raises an :class:`ApiError` subclass, carrying what the Ruby
+SDK's ``Zuora::ApiError`` carries (``code``, ``response_headers``, ``response_body``) plus what callers act on:
+``message``, ``request_id``, ``reasons`` and ``retry_after``. Texts never contain the secrets of the request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ._error_body import ErrorReason, parse_reasons
+from ._masking import redact
+from ._retry_after import parse_retry_after
+
+_MAX_MESSAGE_IN_TEXT = 500
+
+
+class ApiError(Exception):
+    """A call did not produce a usable answer; ``code`` is the HTTP status, or 0 when there was no response."""
+
+    code: int
+    message: str
+    response_headers: httpx.Headers
+    response_body: str
+    request_id: str | None
+    reasons: list[ErrorReason]
+    retry_after: float | None
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        code: int = 0,
+        response_headers: Mapping[str, str] | None = None,
+        response_body: str = "",
+        reasons: Sequence[ErrorReason] | None = None,
+        secrets: Iterable[str] = (),
+    ) -> None:
+        secrets = tuple(secrets)
+        self.code = code
+        self.response_headers = httpx.Headers(response_headers or {})
+        self.response_body = redact(response_body, secrets)
+        self.reasons = list(reasons) if reasons is not None else parse_reasons(self.response_body)
+        self.request_id = self.response_headers.get("zuora-request-id")
+        self.retry_after = parse_retry_after(self.response_headers)
+        given = message or "; ".join(reason.message for reason in self.reasons)
+        self.message = redact(given, secrets) if given else (reason_phrase(code) if code else "Unknown error")
+        super().__init__(self._text())
+
+    @property
+    def reason_phrase(self) -> str:
+        """The HTTP reason phrase of ``code`` (a class name such as "Server Error" for non-standard codes)."""
+        return reason_phrase(self.code) if self.code else ""
+
+    def _text(self) -> str:
+        message = self.message
+        if len(message) > _MAX_MESSAGE_IN_TEXT:
+            message = message[:_MAX_MESSAGE_IN_TEXT] + "…"
+        if self.code:
+            phrase = self.reason_phrase
+            text = f"{self.code} {phrase}" if message == phrase else f"{self.code} {phrase}: {message}"
+        else:
+            text = message
+        if self.request_id:
+            text += f" (Zuora-Request-Id: {self.request_id})"
+        return text
+
+    def __str__(self) -> str:
+        return self._text()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Keyword-only constructors do not pickle by default; workers hand errors across processes."""
+        return (_rebuild, (type(self), self.__dict__.copy()))
+
+
+class BadRequestError(ApiError):
+    """400: the request was invalid (for the token endpoint: a grant type other than client_credentials)."""
+
+
+class AuthenticationError(ApiError):
+    """401: wrong client credentials, or an expired or revoked bearer token."""
+
+
+class PermissionDeniedError(ApiError):
+    """403: the credentials are valid but not allowed to do this."""
+
+
+class NotFoundError(ApiError):
+    """404: nothing at this URL (often a wrong base URL)."""
+
+
+class RateLimitError(ApiError):
+    """429: too many requests; ``retry_after`` says how long the server asked to wait, when it did."""
+
+
+class ServerError(ApiError):
+    """5xx, including non-standard codes such as Cloudflare's 520: a fault on Zuora's side or a gateway's."""
+
+
+class MalformedResponseError(ApiError):
+    """A 2xx answer whose body is not what the operation promises (not JSON, wrong shape, missing fields)."""
+
+
+class ApiConnectionError(ApiError):
+    """No HTTP response at all: refused, reset, DNS or TLS failure. ``code`` is 0."""
+
+
+class ApiTimeoutError(ApiConnectionError):
+    """The server did not answer in time."""
+
+    def __init__(self, message: str = "Connection timed out", **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+
+
+class InvalidRequestError(ApiError):
+    """The caller's arguments or configuration are invalid (an unknown enum value, a bad URL); nothing was sent."""
+
+
+#: Kept for code written against the stock generator, whose unexpected statuses raised ``errors.UnexpectedStatus``.
+UnexpectedStatus = ApiError
+
+_STATUS_ERRORS: dict[int, type[ApiError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    429: RateLimitError,
+}
+
+
+def error_class_for_status(status: int) -> type[ApiError]:
+    """The exception type the table in the README gives for a non-2xx status."""
+    if status in _STATUS_ERRORS:
+        return _STATUS_ERRORS[status]
+    if 500 <= status <= 599:
+        return ServerError
+    return ApiError
+
+
+def error_from_response(response: httpx.Response, secrets: Iterable[str] = ()) -> ApiError:
+    """The typed error for a non-2xx ``response``, with ``secrets`` masked wherever the server echoed them."""
+    status = response.status_code
+    return error_class_for_status(status)(
+        code=status, response_headers=response.headers, response_body=response.text, secrets=secrets
+    )
+
+
+def malformed_response(response: httpx.Response, problem: str, secrets: Iterable[str] = ()) -> MalformedResponseError:
+    """The error for a 2xx ``response`` that cannot be used, saying what is wrong with it."""
+    return MalformedResponseError(
+        f"Malformed response: {problem}",
+        code=response.status_code,
+        response_headers=response.headers,
+        response_body=response.text,
+        reasons=[],
+        secrets=secrets,
+    )
+
+
+def reason_phrase(status: int) -> str:
+    """RFC 9110's phrase for ``status``, or the name of its class for codes outside the standard."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        classes = {1: "Informational", 2: "Success", 3: "Redirection", 4: "Client Error", 5: "Server Error"}
+        return classes.get(status // 100, "Unknown Status")
+
+
+def _rebuild(cls: type[ApiError], state: dict[str, Any]) -> ApiError:
+    error = cls.__new__(cls)
+    error.__dict__.update(state)
+    Exception.__init__(error, error._text())
+    return error

@@ -1,0 +1,50 @@
+"""When a token is due for refresh: the advisory and mandatory windows before its expiry."""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+
+
+class Phase(enum.Enum):
+    """Where a token stands in its lifetime."""
+
+    FRESH = "fresh"  # use it
+    ADVISORY = "advisory"  # use it, and let one caller refresh it in passing
+    MANDATORY = "mandatory"  # too close to expiry (or gone): wait for a new one
+
+
+@attrs.frozen
+class RefreshSchedule:
+    """The refresh windows of a token of a given lifetime.
+
+    The advisory window is the last ``advisory_margin`` seconds (Zuora's guide refreshes 300 s early) and the
+    mandatory window the last ``mandatory_margin`` seconds, but never more than half and a quarter of the
+    lifetime: a short-lived token is still used for most of its life. A token is "usable" until
+    ``expiry_safety`` before its expiry, so an expired token is never sent even as a fallback.
+    """
+
+    advisory_margin: float = attrs.field(default=300.0, validator=attrs.validators.ge(0))
+    mandatory_margin: float = attrs.field(default=30.0, validator=attrs.validators.ge(0))
+
+    def advisory(self, lifetime: float) -> float:
+        """Seconds before expiry at which the advisory window opens."""
+        return min(self.advisory_margin, lifetime / 2)
+
+    def mandatory(self, lifetime: float) -> float:
+        """Seconds before expiry at which the mandatory window opens."""
+        return min(self.mandatory_margin, self.advisory(lifetime), lifetime / 4)
+
+    @staticmethod
+    def expiry_safety(lifetime: float) -> float:
+        """Seconds before expiry after which a token is not sent at all, even when no new one can be had."""
+        return min(1.0, lifetime / 10)
+
+    def phase(self, remaining: float, lifetime: float) -> Phase:
+        """The phase of a token with ``remaining`` of its ``lifetime`` seconds left."""
+        if remaining > self.advisory(lifetime):
+            return Phase.FRESH
+        if remaining > self.mandatory(lifetime):
+            return Phase.ADVISORY
+        return Phase.MANDATORY
