@@ -6,7 +6,6 @@ import http.client
 import io
 import json
 import os
-import pathlib
 import re
 import signal
 import socket
@@ -15,19 +14,10 @@ import sys
 import threading
 import time
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 import pytest
-
-if TYPE_CHECKING:
-    from zuora_oauth import testing
-else:
-    try:
-        from zuora_oauth import testing
-    except ImportError:  # package not generated yet
-        sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "templates" / "runtime"))
-        import testing
+from zuora_oauth import testing
 
 FakeZuora = testing.FakeZuora
 RecordedRequest = testing.RecordedRequest
