@@ -54,7 +54,7 @@ test: $(BIN)/.installed
 	$(BIN)/python -m pytest
 
 demo: $(BIN)/.installed
-	$(BIN)/python -m zuora_oauth.demo
+	$(BIN)/zuora-oauth demo
 
 soak: $(BIN)/.installed
 	$(BIN)/python bench/soak.py

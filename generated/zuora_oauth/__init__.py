@@ -2,6 +2,7 @@
 
 from ._retry import RetryPolicy
 from .api.oauth import AsyncOAuthApi, OAuthApi
+from .auth import ZuoraAuth
 from .client import AuthenticatedClient, Client
 from .environments import Environment
 from .errors import (
@@ -38,4 +39,5 @@ __all__ = (
     "RateLimitError",
     "RetryPolicy",
     "ServerError",
+    "ZuoraAuth",
 )

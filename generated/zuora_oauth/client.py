@@ -1,3 +1,4 @@
+import asyncio
 import ssl
 from types import TracebackType
 from typing import Any, Self
@@ -62,6 +63,7 @@ class Client:
     _httpx_args: dict[str, Any] = field(factory=dict, kw_only=True, alias="httpx_args")
     _client: httpx.Client | None = field(default=None, init=False)
     _async_client: httpx.AsyncClient | None = field(default=None, init=False)
+    _async_client_loop: asyncio.AbstractEventLoop | None = field(default=None, init=False)
 
     def with_headers(self, headers: dict[str, str]) -> "Client":
         """Get a new client matching this one with additional headers"""
@@ -141,7 +143,14 @@ class Client:
         return self
 
     def get_async_httpx_client(self) -> httpx.AsyncClient:
-        """Get the underlying httpx.AsyncClient, constructing a new one if not previously set"""
+        """Get the underlying httpx.AsyncClient, constructing a new one if not previously set
+
+        One this client built is rebuilt when the event loop it was used on has been closed (each
+        ``asyncio.run()`` has its own loop, and pooled connections cannot outlive theirs).
+        """
+        loop = self._async_client_loop
+        if self._async_client is not None and loop is not None and loop.is_closed():
+            self._async_client = None
         if self._async_client is None:
             self._async_client = httpx.AsyncClient(
                 base_url=self._base_url,
@@ -152,6 +161,10 @@ class Client:
                 follow_redirects=self._follow_redirects,
                 **self._httpx_args,
             )
+            try:
+                self._async_client_loop = asyncio.get_running_loop()
+            except RuntimeError:  # built outside a loop, e.g. to configure it
+                self._async_client_loop = None
         return self._async_client
 
     async def __aenter__(self) -> Self:
@@ -210,6 +223,7 @@ class AuthenticatedClient:
     _httpx_args: dict[str, Any] = field(factory=dict, kw_only=True, alias="httpx_args")
     _client: httpx.Client | None = field(default=None, init=False)
     _async_client: httpx.AsyncClient | None = field(default=None, init=False)
+    _async_client_loop: asyncio.AbstractEventLoop | None = field(default=None, init=False)
 
     token: str
     prefix: str = "Bearer"
@@ -295,7 +309,14 @@ class AuthenticatedClient:
         return self
 
     def get_async_httpx_client(self) -> httpx.AsyncClient:
-        """Get the underlying httpx.AsyncClient, constructing a new one if not previously set"""
+        """Get the underlying httpx.AsyncClient, constructing a new one if not previously set
+
+        One this client built is rebuilt when the event loop it was used on has been closed (each
+        ``asyncio.run()`` has its own loop, and pooled connections cannot outlive theirs).
+        """
+        loop = self._async_client_loop
+        if self._async_client is not None and loop is not None and loop.is_closed():
+            self._async_client = None
         if self._async_client is None:
             self._headers[self.auth_header_name] = f"{self.prefix} {self.token}" if self.prefix else self.token
             self._async_client = httpx.AsyncClient(
@@ -307,6 +328,10 @@ class AuthenticatedClient:
                 follow_redirects=self._follow_redirects,
                 **self._httpx_args,
             )
+            try:
+                self._async_client_loop = asyncio.get_running_loop()
+            except RuntimeError:  # built outside a loop, e.g. to configure it
+                self._async_client_loop = None
         return self._async_client
 
     async def __aenter__(self) -> Self:

@@ -1,0 +1,129 @@
+"""``zuora-oauth``: get a token from the shell, run a local fake Zuora, or watch the SDK work (standard argparse).
+
+Exit codes (stable, documented in the README): 0 success; 1 any other API error; 2 usage or configuration error;
+3 authentication refused (401/403); 4 rate limited (429); 5 no answer (connection failure or timeout).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from ._exceptions import (
+    ApiConnectionError,
+    ApiError,
+    AuthenticationError,
+    InvalidRequestError,
+    PermissionDeniedError,
+    RateLimitError,
+)
+from .environments import Environment
+
+EXIT_OK = 0
+EXIT_API_ERROR = 1
+EXIT_USAGE = 2
+EXIT_AUTH = 3
+EXIT_RATE_LIMITED = 4
+EXIT_CONNECTION = 5
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (the console script passes it to ``sys.exit``)."""
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except InvalidRequestError as error:
+        print(f"zuora-oauth: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except ApiError as error:
+        print(f"zuora-oauth: {error}", file=sys.stderr)
+        return exit_code_for(error)
+    except KeyboardInterrupt:
+        return 130
+
+
+def exit_code_for(error: ApiError) -> int:
+    """The documented exit code of an error."""
+    if isinstance(error, AuthenticationError | PermissionDeniedError):
+        return EXIT_AUTH
+    if isinstance(error, RateLimitError):
+        return EXIT_RATE_LIMITED
+    if isinstance(error, ApiConnectionError):
+        return EXIT_CONNECTION
+    return EXIT_API_ERROR
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="zuora-oauth",
+        description="Zuora OAuth from the command line.",
+        epilog="Exit codes: 0 ok, 1 API error, 2 usage, 3 authentication refused, 4 rate limited, 5 no answer.",
+    )
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+
+    token = commands.add_parser(
+        "token",
+        help="create a token with ZUORA_CLIENT_ID and ZUORA_CLIENT_SECRET from the environment",
+        description=(
+            "Create an OAuth token. Credentials come from ZUORA_CLIENT_ID and ZUORA_CLIENT_SECRET (the secret is "
+            "never taken from the command line; when unset and stdin is a terminal, they are prompted for, "
+            "without echo for the secret). The base URL comes from --env, --base-url or ZUORA_BASE_URL, "
+            "else US production."
+        ),
+    )
+    where = token.add_mutually_exclusive_group()
+    where.add_argument(
+        "--env",
+        type=Environment.from_name,
+        metavar="NAME",
+        help="Zuora environment: " + ", ".join(member.cli_name for member in Environment),
+    )
+    where.add_argument("--base-url", metavar="URL", help="any base URL (plain http only for loopback hosts)")
+    token.add_argument("--entity-id", action="append", metavar="ID", help="Zuora-Entity-Ids (repeatable)")
+    token.add_argument("--org-id", action="append", metavar="ID", help="Zuora-Org-Ids (repeatable)")
+    token.add_argument("--track-id", metavar="ID", help="Zuora-Track-Id, echoed back by Zuora")
+    token.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="per-request timeout")
+    token.add_argument("--max-retries", type=int, default=2, metavar="N", help="retries of 429/5xx/connection errors")
+    output = token.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print the whole response as JSON (includes the token)")
+    output.add_argument("--raw", action="store_true", help="print only the token, for $(...)")
+    token.set_defaults(run=_run_token)
+
+    fake = commands.add_parser(
+        "fake-server",
+        help="run a local Zuora-compatible server for tests and demos",
+        description="Serve FakeZuora on 127.0.0.1 and print ZUORA_BASE_URL, ZUORA_CLIENT_ID, ZUORA_CLIENT_SECRET.",
+    )
+    fake.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
+    fake.add_argument("--expires-in", type=float, default=3600, metavar="SECONDS", help="lifetime of the tokens")
+    fake.set_defaults(run=_run_fake_server)
+
+    demo = commands.add_parser(
+        "demo", help="get a token from a local fake Zuora, then show a typed error", description="Run the demo."
+    )
+    demo.set_defaults(run=_run_demo)
+    return parser
+
+
+def _run_token(args: argparse.Namespace) -> int:
+    from ._cli_token import run_token  # noqa: PLC0415  (keeps --help and fake-server fast)
+
+    return run_token(args)
+
+
+def _run_fake_server(args: argparse.Namespace) -> int:
+    from .testing import run_fake_server  # noqa: PLC0415
+
+    run_fake_server(args.port, expires_in=args.expires_in)
+    return EXIT_OK
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    from ._cli_demo import run_demo  # noqa: PLC0415
+
+    return run_demo()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
