@@ -75,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     where = token.add_mutually_exclusive_group()
     where.add_argument(
         "--env",
-        type=Environment.from_name,
+        type=_environment,
         metavar="NAME",
         help="Zuora environment: " + ", ".join(member.cli_name for member in Environment),
     )
@@ -104,6 +104,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(run=_run_demo)
     return parser
+
+
+def _environment(name: str) -> Environment:
+    try:
+        return Environment.from_name(name)
+    except InvalidRequestError as error:
+        raise argparse.ArgumentTypeError(error.message) from None
 
 
 def _run_token(args: argparse.Namespace) -> int:

@@ -22,8 +22,9 @@ def _unset_if_none(value: _T | None) -> _T | Unset:
 class OAuthApi:
     """The Zuora SDK's call shape for the oauth operations.
 
-    ``OAuthApi()`` talks to Zuora's US production host (``DEFAULT_BASE_URL``); pass a ``Client``
-    for another environment, a timeout or retries. Every method raises a ``zuora_oauth.ApiError`` subclass for any outcome other than a usable 2xx answer.
+    ``OAuthApi()`` talks to Zuora's US production host (``DEFAULT_BASE_URL``); pass a
+    ``Client`` for another environment, a timeout or retries. Every method raises a ``zuora_oauth.ApiError``
+    subclass for any outcome other than a usable 2xx answer.
     """
 
     def __init__(self, client: AuthenticatedClient | Client | None = None) -> None:
@@ -84,8 +85,9 @@ class OAuthApi:
 class AsyncOAuthApi:
     """The Zuora SDK's call shape for the oauth operations, for asyncio.
 
-    ``AsyncOAuthApi()`` talks to Zuora's US production host (``DEFAULT_BASE_URL``); pass a ``Client``
-    for another environment, a timeout or retries. Every method raises a ``zuora_oauth.ApiError`` subclass for any outcome other than a usable 2xx answer.
+    ``AsyncOAuthApi()`` talks to Zuora's US production host (``DEFAULT_BASE_URL``); pass a
+    ``Client`` for another environment, a timeout or retries. Every method raises a ``zuora_oauth.ApiError``
+    subclass for any outcome other than a usable 2xx answer.
     """
 
     def __init__(self, client: AuthenticatedClient | Client | None = None) -> None:

@@ -1,0 +1,79 @@
+"""The generation step: valid spec, reproducible output, documented overrides, a package that ships typed."""
+
+from __future__ import annotations
+
+import filecmp
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openapi_python_client
+import pytest
+from openapi_spec_validator import validate
+from openapi_spec_validator.readers import read_from_filename
+
+from tests._generation import ROOT, generate_package
+from zuora_oauth import Environment
+
+PACKAGE = ROOT / "generated" / "zuora_oauth"
+
+
+def differences(left: Path, right: Path) -> list[str]:
+    """Relative paths that differ or exist on one side only (caches ignored)."""
+    comparison = filecmp.dircmp(left, right, ignore=["__pycache__"])
+    found: list[str] = []
+
+    def walk(node: filecmp.dircmp[str], prefix: str) -> None:
+        found.extend(prefix + name for name in node.left_only + node.right_only + node.diff_files + node.funny_files)
+        for name, child in node.subdirs.items():
+            walk(child, f"{prefix}{name}/")
+
+    walk(comparison, "")
+    return found
+
+
+def test_the_spec_is_valid_openapi() -> None:
+    spec, _ = read_from_filename(str(ROOT / "openapi.yaml"))
+    validate(spec)
+
+
+def test_the_spec_servers_are_the_environments_in_order() -> None:
+    spec, _ = read_from_filename(str(ROOT / "openapi.yaml"))
+    assert [server["url"] for server in spec["servers"]] == [member.base_url for member in Environment]
+
+
+def test_regeneration_is_byte_identical_to_the_committed_package(tmp_path: Path) -> None:
+    for run in ("first", "second"):
+        generate_package(tmp_path / run / "zuora_oauth")
+    assert differences(tmp_path / "first" / "zuora_oauth", tmp_path / "second" / "zuora_oauth") == []
+    assert differences(PACKAGE, tmp_path / "first" / "zuora_oauth") == []
+    assert not list((tmp_path / "first").rglob(".ruff_cache"))  # the hooks leave no cache behind
+
+
+def test_every_override_says_what_it_changes_from_upstream() -> None:
+    upstream = Path(openapi_python_client.__file__).parent / "templates"
+    overrides = [
+        path
+        for path in (ROOT / "templates").rglob("*.jinja")
+        if (upstream / path.relative_to(ROOT / "templates")).exists()
+    ]
+    assert len(overrides) >= 7
+    for path in overrides:
+        assert path.read_text().startswith("{# Changed from upstream "), path.name
+
+
+@pytest.mark.timeout(300)
+def test_wheel_and_sdist_ship_the_package_typed(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "build", "--outdir", str(tmp_path), str(ROOT)], check=True, capture_output=True
+    )
+    (wheel,) = tmp_path.glob("zuora_oauth-*.whl")
+    (sdist,) = tmp_path.glob("zuora_oauth-*.tar.gz")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "zuora_oauth/py.typed" in names
+    assert "zuora_oauth/api/oauth/create_token.py" in names and "zuora_oauth/testing/__init__.py" in names
+    entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
+    assert "zuora-oauth = zuora_oauth.cli:main" in entry_points
+    listing = subprocess.run(["tar", "-tzf", str(sdist)], check=True, capture_output=True, text=True).stdout
+    assert "generated/zuora_oauth/py.typed" in listing
