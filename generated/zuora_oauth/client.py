@@ -1,18 +1,33 @@
-import asyncio
 import ssl
+import sys
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import httpx
 from attrs import define, evolve, field
 
 from zuora_oauth._masking import mask
 
+if TYPE_CHECKING:
+    import asyncio
+
 #: Used when no timeout is given: never "no timeout", so a dead server cannot hang a caller forever.
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 
 #: Retries of a failed call (429, 5xx, connection errors, timeouts) before its error is raised.
 DEFAULT_MAX_RETRIES = 2
+
+
+def _running_loop() -> "asyncio.AbstractEventLoop | None":
+    """The running event loop, if any; asyncio is not imported for sync-only programs."""
+    if "asyncio" not in sys.modules:
+        return None
+    import asyncio
+
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
 def _as_timeout(value: httpx.Timeout | float) -> httpx.Timeout:
@@ -63,7 +78,7 @@ class Client:
     _httpx_args: dict[str, Any] = field(factory=dict, kw_only=True, alias="httpx_args")
     _client: httpx.Client | None = field(default=None, init=False)
     _async_client: httpx.AsyncClient | None = field(default=None, init=False)
-    _async_client_loop: asyncio.AbstractEventLoop | None = field(default=None, init=False)
+    _async_client_loop: "asyncio.AbstractEventLoop | None" = field(default=None, init=False)
 
     def with_headers(self, headers: dict[str, str]) -> "Client":
         """Get a new client matching this one with additional headers"""
@@ -161,10 +176,7 @@ class Client:
                 follow_redirects=self._follow_redirects,
                 **self._httpx_args,
             )
-            try:
-                self._async_client_loop = asyncio.get_running_loop()
-            except RuntimeError:  # built outside a loop, e.g. to configure it
-                self._async_client_loop = None
+            self._async_client_loop = _running_loop()
         return self._async_client
 
     async def __aenter__(self) -> Self:
@@ -223,7 +235,7 @@ class AuthenticatedClient:
     _httpx_args: dict[str, Any] = field(factory=dict, kw_only=True, alias="httpx_args")
     _client: httpx.Client | None = field(default=None, init=False)
     _async_client: httpx.AsyncClient | None = field(default=None, init=False)
-    _async_client_loop: asyncio.AbstractEventLoop | None = field(default=None, init=False)
+    _async_client_loop: "asyncio.AbstractEventLoop | None" = field(default=None, init=False)
 
     token: str
     prefix: str = "Bearer"
@@ -328,10 +340,7 @@ class AuthenticatedClient:
                 follow_redirects=self._follow_redirects,
                 **self._httpx_args,
             )
-            try:
-                self._async_client_loop = asyncio.get_running_loop()
-            except RuntimeError:  # built outside a loop, e.g. to configure it
-                self._async_client_loop = None
+            self._async_client_loop = _running_loop()
         return self._async_client
 
     async def __aenter__(self) -> Self:

@@ -15,7 +15,7 @@ from .api.oauth import OAuthApi
 from .auth import _checked_base_url
 from .client import Client
 from .environments import DEFAULT_BASE_URL
-from .types import UNSET
+from .types import UNSET, Unset
 
 
 def run_token(args: argparse.Namespace) -> int:
@@ -41,10 +41,10 @@ def run_token(args: argparse.Namespace) -> int:
     elif args.json:
         print(json.dumps(token.to_dict(), indent=2, sort_keys=True))
     else:
-        expires = "unknown" if token.expires_in is UNSET else f"{token.expires_in:.0f} s"
-        if token.expires_in is not UNSET:
-            at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + float(token.expires_in)))
-            expires += f" (until {at})"
+        expires = "unknown"
+        if not isinstance(token.expires_in, Unset):
+            at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + token.expires_in))
+            expires = f"{token.expires_in:.0f} s (until {at})"
         rows = [
             ("Token", mask(token.access_token)),
             ("Type", "" if token.token_type is UNSET else str(token.token_type)),

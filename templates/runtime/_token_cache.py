@@ -8,14 +8,15 @@ await (via ``asyncio.wrap_future``) without blocking their event loop, whichever
 
 from __future__ import annotations
 
-import asyncio
 import collections
 import concurrent.futures
 import copy
 import logging
+import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -23,6 +24,9 @@ from ._exceptions import ApiError
 from ._masking import mask
 from ._schedule import Phase, RefreshSchedule
 from .stores._record import TokenRecord
+
+if TYPE_CHECKING:
+    import asyncio
 
 logger = logging.getLogger("zuora_oauth")
 
@@ -161,6 +165,8 @@ class TokenCache:
         entry = self._entry
         if entry is not None and time.monotonic() < entry.advisory_at:
             return entry.record
+        import asyncio  # noqa: PLC0415  (only async programs pay for importing asyncio)
+
         loop = asyncio.get_running_loop()
         while True:
             decision = self._decide(loop=loop)
@@ -307,6 +313,10 @@ class TokenCache:
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
+    if "asyncio" not in sys.modules:  # never imported: no loop can be running
+        return None
+    import asyncio  # noqa: PLC0415
+
     try:
         return asyncio.get_running_loop()
     except RuntimeError:

@@ -6,7 +6,6 @@ makes every module generated with these templates raise the same errors and retr
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -19,6 +18,8 @@ from ._exceptions import (
     ApiError,
     ApiTimeoutError,
     InvalidRequestError,
+    MalformedResponseError,
+    error_class_for_status,
     error_from_response,
     malformed_response,
 )
@@ -69,7 +70,7 @@ def send(
     while True:
         try:
             request, auth = _build_request(http, kwargs)
-            response = _raise_for_status(_send_once(http, request, auth), secrets)
+            response = _raise_for_status(_send_once(http, request, auth, secrets), secrets)
         except ApiError as error:
             delay = policy.delay_before_retry(error, retries, slept)
             if delay is None:
@@ -86,6 +87,8 @@ async def asend(
     client: AsyncClient, kwargs: Mapping[str, Any], parse: Callable[[httpx.Response], T]
 ) -> tuple[httpx.Response, T]:
     """The asyncio twin of :func:`send`; sleeps with ``asyncio.sleep`` so the event loop keeps running."""
+    import asyncio  # noqa: PLC0415  (only async programs pay for importing asyncio)
+
     secrets = _secrets_of(kwargs)
     _check_headers(kwargs)
     policy = RetryPolicy(max_retries=client.max_retries)
@@ -95,7 +98,7 @@ async def asend(
     while True:
         try:
             request, auth = _build_request(http, kwargs)
-            response = _raise_for_status(await _asend_once(http, request, auth), secrets)
+            response = _raise_for_status(await _asend_once(http, request, auth, secrets), secrets)
         except ApiError as error:
             delay = policy.delay_before_retry(error, retries, slept)
             if delay is None:
@@ -137,29 +140,31 @@ def _build_request(http: httpx.Client | httpx.AsyncClient, kwargs: Mapping[str, 
     return request, None
 
 
-def _send_once(http: httpx.Client, request: httpx.Request, auth: _Auth) -> httpx.Response:
+def _send_once(http: httpx.Client, request: httpx.Request, auth: _Auth, secrets: Sequence[str]) -> httpx.Response:
     try:
         response = http.send(request, auth=auth, stream=True)
     except _TRANSPORT_FAILURES as exc:
-        raise _connection_error(exc) from exc
+        raise _connection_error(exc, secrets) from exc
     try:
         response.read()
     except _TRANSPORT_FAILURES as exc:
-        raise _body_error(response, exc) from exc
+        raise _body_error(response, exc, secrets) from exc
     finally:
         response.close()
     return response
 
 
-async def _asend_once(http: httpx.AsyncClient, request: httpx.Request, auth: _Auth) -> httpx.Response:
+async def _asend_once(
+    http: httpx.AsyncClient, request: httpx.Request, auth: _Auth, secrets: Sequence[str]
+) -> httpx.Response:
     try:
         response = await http.send(request, auth=auth, stream=True)
     except _TRANSPORT_FAILURES as exc:
-        raise _connection_error(exc) from exc
+        raise _connection_error(exc, secrets) from exc
     try:
         await response.aread()
     except _TRANSPORT_FAILURES as exc:
-        raise _body_error(response, exc) from exc
+        raise _body_error(response, exc, secrets) from exc
     finally:
         await response.aclose()
     return response
@@ -183,22 +188,29 @@ def _raise_for_status(response: httpx.Response, secrets: Sequence[str]) -> httpx
     raise error_from_response(response, secrets)
 
 
-def _connection_error(exc: Exception) -> ApiError:
+def _connection_error(exc: Exception, secrets: Sequence[str]) -> ApiError:
+    """The error of a call that got no usable answer; the transport's text quotes raw server bytes, so redact it."""
     if isinstance(exc, httpx.TimeoutException):
         return ApiTimeoutError()
     if isinstance(exc, httpx.UnsupportedProtocol | httpx.LocalProtocolError | httpx.InvalidURL):
-        return InvalidRequestError(f"Cannot send the request: {exc}")
-    return ApiConnectionError(f"Connection failed: {exc}" if str(exc) else f"Connection failed ({type(exc).__name__})")
+        return InvalidRequestError(f"Cannot send the request: {exc}", secrets=secrets)
+    text = f"Connection failed: {exc}" if str(exc) else f"Connection failed ({type(exc).__name__})"
+    return ApiConnectionError(text, secrets=secrets)
 
 
-def _body_error(response: httpx.Response, exc: Exception) -> ApiError:
+def _body_error(response: httpx.Response, exc: Exception, secrets: Sequence[str]) -> ApiError:
+    """The error of a response whose body could not be read: typed by its status like any other answer."""
     if isinstance(exc, httpx.TimeoutException):
         return ApiTimeoutError()
     if isinstance(exc, httpx.DecodingError):
-        return ApiError(
-            f"Undecodable response body: {exc}", code=response.status_code, response_headers=response.headers
-        )
-    return _connection_error(exc)
+        status = response.status_code
+        text = f"Undecodable response body: {exc}"
+        if 200 <= status <= 299:
+            return MalformedResponseError(
+                f"Malformed response: {text}", code=status, response_headers=response.headers, secrets=secrets
+            )
+        return error_class_for_status(status)(text, code=status, response_headers=response.headers, secrets=secrets)
+    return _connection_error(exc, secrets)
 
 
 def _check_headers(kwargs: Mapping[str, Any]) -> None:
