@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping
 from urllib.parse import urlencode
 
 import pytest
+
 from zuora_oauth import testing
 
 FakeZuora = testing.FakeZuora

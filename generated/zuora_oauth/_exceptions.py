@@ -45,7 +45,10 @@ class ApiError(Exception):
         self.code = code
         self.response_headers = httpx.Headers(response_headers or {})
         self.response_body = redact(response_body, secrets)
-        self.reasons = list(reasons) if reasons is not None else parse_reasons(self.response_body)
+        # Reasons are read from the JSON after redaction of the body, so a secret echoed with JSON escapes
+        # ("\u0063anary") is only visible once decoded: redact the decoded texts too.
+        parsed = list(reasons) if reasons is not None else parse_reasons(self.response_body)
+        self.reasons = [_redacted_reason(reason, secrets) for reason in parsed] if secrets else parsed
         self.request_id = self.response_headers.get("zuora-request-id")
         self.retry_after = parse_retry_after(self.response_headers)
         given = message or "; ".join(reason.message for reason in self.reasons)
@@ -146,7 +149,7 @@ def error_from_response(response: httpx.Response, secrets: Iterable[str] = ()) -
     """The typed error for a non-2xx ``response``, with ``secrets`` masked wherever the server echoed them."""
     status = response.status_code
     return error_class_for_status(status)(
-        code=status, response_headers=response.headers, response_body=response.text, secrets=secrets
+        code=status, response_headers=response.headers, response_body=body_text(response), secrets=secrets
     )
 
 
@@ -156,10 +159,22 @@ def malformed_response(response: httpx.Response, problem: str, secrets: Iterable
         f"Malformed response: {problem}",
         code=response.status_code,
         response_headers=response.headers,
-        response_body=response.text,
+        response_body=body_text(response),
         reasons=[],
         secrets=secrets,
     )
+
+
+def body_text(response: httpx.Response) -> str:
+    """The body as text, in the charset it declares when that works, else as UTF-8 with replacement characters.
+
+    httpx's ``Response.text`` raises UnicodeError for ``charset=utf-16`` (or utf-32) bodies without a byte order
+    mark, whatever its ``errors="replace"``; an error about a bad answer must not fail on the answer's text.
+    """
+    try:
+        return response.text
+    except (UnicodeError, LookupError):
+        return response.content.decode("utf-8", errors="replace")
 
 
 def reason_phrase(status: int) -> str:
@@ -169,6 +184,11 @@ def reason_phrase(status: int) -> str:
     except ValueError:
         classes = {1: "Informational", 2: "Success", 3: "Redirection", 4: "Client Error", 5: "Server Error"}
         return classes.get(status // 100, "Unknown Status")
+
+
+def _redacted_reason(reason: ErrorReason, secrets: Sequence[str]) -> ErrorReason:
+    code = redact(reason.code, secrets) if isinstance(reason.code, str) else reason.code
+    return ErrorReason(code=code, message=redact(reason.message, secrets))
 
 
 def _rebuild(cls: type[ApiError], state: dict[str, Any]) -> ApiError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 import attrs
 
@@ -23,11 +24,24 @@ def mask(secret: str | None) -> str:
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """Replace every occurrence of each secret in ``text`` by its mask (for server texts that echo a secret)."""
+    """Replace every occurrence of each secret in ``text`` by its mask (for server texts that echo a secret).
+
+    A server echoes a secret the way it received or re-serialised it, so the spellings of :func:`spellings` are
+    masked too: a form-encoded echo of the request body is as much a leak as the secret itself.
+    """
     for secret in secrets:
-        if secret and secret in text:
-            text = text.replace(secret, mask(secret))
+        if not secret:
+            continue
+        for spelling in spellings(secret):
+            if spelling in text:
+                text = text.replace(spelling, mask(secret))
     return text
+
+
+def spellings(secret: str) -> tuple[str, ...]:
+    """``secret`` as sent, percent-encoded (``quote``, ``quote_plus``) and JSON-escaped (``\\/``), longest first."""
+    variants = {secret, quote(secret, safe=""), quote_plus(secret, safe=""), secret.replace("/", "\\/")}
+    return tuple(sorted(variants, key=len, reverse=True))
 
 
 def masked_repr(instance: Any) -> str:

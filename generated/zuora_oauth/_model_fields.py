@@ -7,6 +7,7 @@ MalformedResponseError. Messages name the field and the type seen, never the val
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 
@@ -39,9 +40,19 @@ def check_int(value: Any, where: str) -> Any:
 
 
 def check_float(value: Any, where: str) -> Any:
-    """A JSON number as a float; booleans are not numbers here."""
+    """A JSON number as a finite float; booleans are not numbers here.
+
+    JSON has no NaN or infinity, but Python's parser reads ``NaN``, ``Infinity`` and ``1e999`` (as inf); and an
+    integer of hundreds of digits does not fit a float at all (``float()`` raises OverflowError).
+    """
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
+        try:
+            number = float(value)
+        except OverflowError:
+            raise FieldError(f"{where} must be a number a float can hold, not an integer that large") from None
+        if math.isfinite(number):
+            return number
+        raise FieldError(f"{where} must be a finite number")
     raise FieldError(f"{where} must be a number, not {_json_type(value)}")
 
 

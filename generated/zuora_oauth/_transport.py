@@ -6,6 +6,7 @@ makes every module generated with these templates raise the same errors and retr
 
 from __future__ import annotations
 
+import http.cookiejar
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -33,6 +34,26 @@ T = TypeVar("T")
 
 #: Headers that carry credentials; a request that posts client credentials in its body sends none of them.
 CREDENTIAL_HEADERS = ("authorization", "apiaccesskeyid", "apisecretaccesskey")
+
+
+class _SendableCookiePolicy(http.cookiejar.DefaultCookiePolicy):
+    """Keeps from answers only the cookies httpx can send back.
+
+    httpx stores a ``Set-Cookie`` whose name or value is not ASCII, then cannot encode it into the ``Cookie``
+    header of any later request: a single odd answer would make every later call of the client fail.
+    """
+
+    def set_ok(self, cookie: http.cookiejar.Cookie, request: Any) -> bool:
+        if not (cookie.name.isascii() and (cookie.value or "").isascii()):
+            return False
+        return bool(super().set_ok(cookie, request))
+
+
+def cookie_jar(cookies: Mapping[str, str]) -> http.cookiejar.CookieJar:
+    """The cookie jar of a generated Client: ``cookies`` to send, and only sendable cookies kept from answers."""
+    jar = http.cookiejar.CookieJar(policy=_SendableCookiePolicy())
+    httpx.Cookies(jar).update(dict(cookies))  # wraps the jar itself, so the policy stays
+    return jar
 
 
 class SyncClient(Protocol):

@@ -7,6 +7,7 @@ import httpx
 from attrs import define, evolve, field
 
 from zuora_oauth._masking import mask
+from zuora_oauth._transport import cookie_jar
 
 if TYPE_CHECKING:
     import asyncio
@@ -126,7 +127,7 @@ class Client:
         if self._client is None:
             self._client = httpx.Client(
                 base_url=self._base_url,
-                cookies=self._cookies,
+                cookies=cookie_jar(self._cookies),
                 headers=self._headers,
                 timeout=self._timeout,
                 verify=self._verify_ssl,
@@ -169,7 +170,7 @@ class Client:
         if self._async_client is None:
             self._async_client = httpx.AsyncClient(
                 base_url=self._base_url,
-                cookies=self._cookies,
+                cookies=cookie_jar(self._cookies),
                 headers=self._headers,
                 timeout=self._timeout,
                 verify=self._verify_ssl,
@@ -289,7 +290,7 @@ class AuthenticatedClient:
             self._headers[self.auth_header_name] = f"{self.prefix} {self.token}" if self.prefix else self.token
             self._client = httpx.Client(
                 base_url=self._base_url,
-                cookies=self._cookies,
+                cookies=cookie_jar(self._cookies),
                 headers=self._headers,
                 timeout=self._timeout,
                 verify=self._verify_ssl,
@@ -333,7 +334,7 @@ class AuthenticatedClient:
             self._headers[self.auth_header_name] = f"{self.prefix} {self.token}" if self.prefix else self.token
             self._async_client = httpx.AsyncClient(
                 base_url=self._base_url,
-                cookies=self._cookies,
+                cookies=cookie_jar(self._cookies),
                 headers=self._headers,
                 timeout=self._timeout,
                 verify=self._verify_ssl,
