@@ -8,10 +8,9 @@
    method, operation id, form fields, grant type enum and token fields; every other structural difference must be
    one of the deliberate ones listed (and explained) in ``DELIBERATE``, so a new difference fails until documented.
 
-One disagreement between spec and fake is known and pinned below rather than hidden: the spec lets a client_id or
-client_secret be whitespace only (``minLength: 1``), the fake answers such a form with 400 "Missing required
-parameter" (blank is missing, as Zuora's own form handling does). Schema-valid data is then "rejected", which is
-asserted exactly; the fix belongs to the spec (a ``pattern: "\\S"``).
+Blank credentials: the spec requires a character other than ASCII whitespace in client_id and client_secret
+(``pattern``) because the fake, like Zuora's form handling, answers a blank one with 400 "Missing required
+parameter"; a test below pins both sides of that agreement.
 """
 
 from __future__ import annotations
@@ -29,15 +28,15 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import Case, GenerationMode
-from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
+from schemathesis.specs.openapi.checks import negative_data_rejection
 
 from tests.conftest import CANARY_SECRET
 from zuora_oauth.testing import CODE_MISSING_PARAMETER, FakeZuora
 
 REPO = Path(__file__).resolve().parents[1]
 SPEC = REPO / "openapi.yaml"
-#: Zuora's published definition, from the shared reference folder beside the work tree (CI has it there too).
-ZUORA_SWAGGER = REPO.parent / "shared" / "reference" / "zuora-2017-11-15-oauth-token.swagger.yaml"
+#: Zuora's published definition of the operation (a verbatim copy of the public document, kept with the tests).
+ZUORA_SWAGGER = REPO / "tests" / "specs" / "zuora-2017-11-15-oauth-token.swagger.yaml"
 
 CI = bool(os.environ.get("CI"))
 #: Examples of schemathesis's fuzzing phase (positive and negative together); the coverage phase adds its own cases.
@@ -64,25 +63,12 @@ HYPOTHESIS = settings(
 # -- 1. the fake against the spec -------------------------------------------------------------------------------
 
 
-def _is_blank_credential_case(case: Case) -> bool:
-    """A schema-valid form whose client_id or client_secret is only whitespace (see the module docstring)."""
-    body = case.body
-    if case.meta is None or not case.meta.generation.mode.is_positive or not isinstance(body, dict):
-        return False
-    return any(isinstance(body.get(name), str) and not body[name].strip() for name in ("client_id", "client_secret"))
-
-
 @schema.parametrize()
 @settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])  # one fake serves every case
 def test_every_answer_of_the_fake_conforms_to_the_spec(case: Case, fake: FakeZuora) -> None:
     """Examples, coverage and fuzzing phases, positive and negative: random credentials, so 400 and 401 answers."""
     response = case.call(base_url=fake.base_url, timeout=10)
-    if _is_blank_credential_case(case):
-        assert response.status_code == 400
-        assert response.json()["code"] == CODE_MISSING_PARAMETER
-        case.validate_response(response, excluded_checks=[positive_data_acceptance])
-    else:
-        case.validate_response(response)
+    case.validate_response(response)
     assert fake.handler_errors == []
 
 
@@ -117,10 +103,10 @@ def test_invalid_optional_headers_get_a_conforming_token_answer(fake: FakeZuora,
 
 @pytest.mark.parametrize("blank", [" ", "\t", "   \n"])
 @pytest.mark.parametrize("field", ["client_id", "client_secret"])
-def test_the_known_disagreement_blank_credentials_are_schema_valid_but_answered_400(
+def test_blank_credentials_are_invalid_for_the_spec_and_answered_400_by_the_fake(
     fake: FakeZuora, ours: dict[str, Any], field: str, blank: str
 ) -> None:
-    """Pinned so it cannot go unnoticed: once the spec forbids blank values, the first assertion fails."""
+    """Spec and fake agree: a blank credential is schema-invalid, and the fake rejects it as missing."""
     body = {
         "client_id": fake.client_id,
         "client_secret": CANARY_SECRET,
@@ -129,11 +115,12 @@ def test_the_known_disagreement_blank_credentials_are_schema_valid_but_answered_
     }
     form = _our_form(ours)
     properties = {name: _resolve(ours, value) for name, value in form["properties"].items()}
-    jsonschema.validate(body, {**form, "properties": properties})  # schema-valid ...
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(body, {**form, "properties": properties})  # schema-invalid ...
 
     case = TOKEN_OPERATION.Case(body=body, media_type="application/x-www-form-urlencoded")
     response = case.call(base_url=fake.base_url, timeout=10)
-    assert response.status_code == 400  # ... yet rejected as missing
+    assert response.status_code == 400  # ... and rejected as missing
     assert response.json() == {"code": CODE_MISSING_PARAMETER, "message": f"Missing required parameter: {field}"}
     case.validate_response(response)  # and the 400 itself conforms
 
@@ -150,6 +137,9 @@ def test_every_other_method_on_the_token_path_is_405(fake: FakeZuora, method: st
 
 # -- 2. the spec against Zuora's published definition ------------------------------------------------------------
 
+#: The spec's pattern for credentials: a character other than ASCII whitespace.
+NOT_BLANK = "[^ \\t\\n\\r\\f\\v]"
+
 #: Every structural difference from Zuora's 2017-11-15 Swagger, each chosen on purpose (the README lists them).
 DELIBERATE = {
     "format: Swagger 2.0 -> OpenAPI 3.0.3": "openapi-python-client reads OpenAPI 3 only; the form parameters "
@@ -163,9 +153,10 @@ DELIBERATE = {
     "request headers added: Zuora-Entity-Ids, Zuora-Org-Ids, Zuora-Track-Id": "documented by Zuora's current API "
     "reference and SDK for multi-entity, multi-org and tracing",
     "TokenRequest: additionalProperties false": "no field beyond the three is ever sent",
-    "client_id: minLength 1, maxLength 36": "Zuora documents client ids of 36 characters",
-    "client_secret: format password, minLength 1, maxLength 42": "Zuora documents secrets of at most 42 "
-    "characters; `password` marks the field for masking in reprs",
+    f"client_id: minLength 1, maxLength 36, pattern {NOT_BLANK}": "Zuora documents client ids of 36 characters; "
+    "a blank one is answered 400 as missing",
+    f"client_secret: format password, minLength 1, maxLength 42, pattern {NOT_BLANK}": "Zuora documents secrets "
+    "of at most 42 characters (a blank one is answered 400 as missing); `password` marks the field as a credential",
     "grant_type: default client_credentials": "the only grant Zuora supports, so callers need not pass it",
     "TokenResponse: required [access_token]": "a 2xx without a token cannot authenticate anything; it is raised as "
     "MalformedResponseError instead of returning an empty object",
@@ -354,10 +345,10 @@ def test_every_other_difference_is_deliberate_and_documented(ours: dict[str, Any
 def test_the_comparison_notices_a_new_difference(ours: dict[str, Any], zuoras: dict[str, Any]) -> None:
     """The check above can fail: a new constraint or a changed token field is reported, not absorbed."""
     changed = copy.deepcopy(ours)
-    changed["components"]["schemas"]["TokenRequest"]["properties"]["client_id"]["pattern"] = "\\S"
+    changed["components"]["schemas"]["TokenRequest"]["properties"]["client_id"]["maxLength"] = 40
     changed["components"]["schemas"]["TokenResponse"]["properties"]["expires_in"]["format"] = "int32"
 
     assert structural_differences(changed, zuoras) - set(DELIBERATE) == {
-        "client_id: minLength 1, maxLength 36, pattern \\S",
+        f"client_id: minLength 1, maxLength 40, pattern {NOT_BLANK}",
         "expires_in: format int32",
     }

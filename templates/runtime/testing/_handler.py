@@ -1,5 +1,6 @@
 """HTTP semantics of the fake: routing, validation and Zuora-shaped answers for one connection."""
 
+import re
 import time
 import uuid
 from collections.abc import Iterable
@@ -37,6 +38,9 @@ from ._state import FakeState
 from ._tokens import TokenVerdict
 
 Headers = Iterable[tuple[str, str | None]]
+
+#: A form value counts as given when it has a character other than ASCII whitespace (the spec's ``pattern``).
+_FILLED = re.compile(r"[^ \t\n\r\f\v]")
 
 
 class _HasContext(Protocol):
@@ -345,7 +349,7 @@ def _form_problem(form_pairs: list[tuple[str, str]] | None) -> tuple[int, str] |
     if duplicated:
         return CODE_MALFORMED_REQUEST, f"Duplicate parameter: {duplicated[0]}"
     form = dict(form_pairs)
-    missing = [name for name in REQUIRED_FIELDS if not form.get(name, "").strip()]
+    missing = [name for name in REQUIRED_FIELDS if not _FILLED.search(form.get(name, ""))]
     if missing:
         return CODE_MISSING_PARAMETER, f"Missing required parameter: {missing[0]}"
     if form["grant_type"] != GRANT_TYPE:
