@@ -384,6 +384,8 @@ def test_environments_and_base_urls() -> None:
         ZuoraAuth("id", "")
     with pytest.raises(InvalidRequestError):
         ZuoraAuth("id", "secret", track_id="bad\r\nheader")
+    with pytest.raises(InvalidRequestError, match="one entity ID"):
+        ZuoraAuth("id", "secret", entity_ids=["e-1", "e-2"])  # type: ignore[arg-type]
 
 
 def test_a_sync_call_inside_the_loop_of_an_async_leader_does_not_deadlock(fake: FakeZuora) -> None:

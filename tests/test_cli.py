@@ -124,10 +124,14 @@ def test_usage_errors_exit_2() -> None:
     assert result.returncode == 2 and "unencrypted" in result.stderr
 
 
-def test_the_secret_is_never_accepted_on_the_command_line() -> None:
-    result = run_cli("token", "--client-secret", "s3cr3t")  # argparse echoes what it refuses: no canary here
-    assert result.returncode == 2
-    assert "unrecognized arguments: --client-secret" in result.stderr
+def test_the_secret_is_never_accepted_on_the_command_line_nor_echoed() -> None:
+    for args in (["token", "--client-secret", CANARY_SECRET], [CANARY_SECRET], ["token", f"--timeout={CANARY_SECRET}"]):
+        result = run_cli(*args)
+        assert result.returncode == 2
+        assert CANARY_SECRET not in result.stderr and "****" in result.stderr
+    assert "unrecognized arguments: --client-secret ****" in run_cli("token", "--client-secret", CANARY_SECRET).stderr
+    assert "invalid float value: '****'" in run_cli("token", "--timeout", "not-a-number").stderr
+    assert "known: us-production" in run_cli("token", "--env", "us").stderr  # values do not garble the message
 
 
 def test_fake_server_prints_its_address_and_credentials_and_serves(tmp_path: Path) -> None:

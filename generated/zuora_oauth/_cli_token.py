@@ -32,7 +32,7 @@ def run_token(args: argparse.Namespace) -> int:
             client_id,
             client_secret,
             zuora_track_id=args.track_id,
-            zuora_entity_ids=",".join(args.entity_id) if args.entity_id else None,
+            zuora_entity_ids=args.entity_id,
             zuora_org_ids=",".join(args.org_id) if args.org_id else None,
         )
     token = answer.parsed

@@ -7,8 +7,10 @@ Exit codes (stable, documented in the README): 0 success; 1 any other API error;
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from ._exceptions import (
     ApiConnectionError,
@@ -54,13 +56,38 @@ def exit_code_for(error: ApiError) -> int:
     return EXIT_API_ERROR
 
 
+class _MaskingParser(argparse.ArgumentParser):
+    """argparse echoes the arguments it refuses ("unrecognized arguments: ..."); a secret pasted on the command
+    line by mistake must not be printed back, so every value given on the command line is masked in errors."""
+
+    _values: tuple[str, ...] = ()
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        given = list(sys.argv[1:] if args is None else args)
+        _MaskingParser._values = tuple(value for value in given if not value.startswith("-") or "=" in value)
+        return super().parse_known_args(given, namespace)
+
+    def error(self, message: str) -> NoReturn:
+        for value in sorted(self._values, key=len, reverse=True):
+            shown = value.split("=", 1)[1] if value.startswith("-") else value
+            if shown and shown not in _KNOWN_WORDS:
+                message = re.sub(rf"(?<![\w-]){re.escape(shown)}(?![\w-])", "****", message)
+        super().error(message)
+
+
+#: Words of the command line itself, left readable in error messages.
+_KNOWN_WORDS = frozenset({"token", "fake-server", "demo"})
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _MaskingParser(
         prog="zuora-oauth",
         description="Zuora OAuth from the command line.",
         epilog="Exit codes: 0 ok, 1 API error, 2 usage, 3 authentication refused, 4 rate limited, 5 no answer.",
     )
-    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND", parser_class=_MaskingParser)
 
     token = commands.add_parser(
         "token",
@@ -80,7 +107,7 @@ def _parser() -> argparse.ArgumentParser:
         help="Zuora environment: " + ", ".join(member.cli_name for member in Environment),
     )
     where.add_argument("--base-url", metavar="URL", help="any base URL (plain http only for loopback hosts)")
-    token.add_argument("--entity-id", action="append", metavar="ID", help="Zuora-Entity-Ids (repeatable)")
+    token.add_argument("--entity-id", metavar="ID", help="Zuora-Entity-Ids: the entity (Multi-entity tenants)")
     token.add_argument("--org-id", action="append", metavar="ID", help="Zuora-Org-Ids (repeatable)")
     token.add_argument("--track-id", metavar="ID", help="Zuora-Track-Id, echoed back by Zuora")
     token.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="per-request timeout")

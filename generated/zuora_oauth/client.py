@@ -53,8 +53,10 @@ class Client:
 
         ``headers``: A dictionary of headers to be sent with every request
 
-        ``timeout``: The maximum amount of a time a request can take (default DEFAULT_TIMEOUT; never None).
-        API functions will raise zuora_oauth.ApiTimeoutError if this is exceeded.
+        ``timeout``: httpx's timeouts: connecting, each read, each write and waiting for a pooled connection
+        each take at most this long (default DEFAULT_TIMEOUT; never None). API functions will raise
+        zuora_oauth.ApiTimeoutError if one is exceeded. A server that keeps sending a byte within every read
+        timeout can make a call last longer: these are per operation, not a deadline for the whole call.
 
         ``verify_ssl``: Whether or not to verify the SSL certificate of the API server. This should be True in production,
         but can be set to False for testing purposes.
@@ -207,8 +209,10 @@ class AuthenticatedClient:
 
         ``headers``: A dictionary of headers to be sent with every request
 
-        ``timeout``: The maximum amount of a time a request can take (default DEFAULT_TIMEOUT; never None).
-        API functions will raise zuora_oauth.ApiTimeoutError if this is exceeded.
+        ``timeout``: httpx's timeouts: connecting, each read, each write and waiting for a pooled connection
+        each take at most this long (default DEFAULT_TIMEOUT; never None). API functions will raise
+        zuora_oauth.ApiTimeoutError if one is exceeded. A server that keeps sending a byte within every read
+        timeout can make a call last longer: these are per operation, not a deadline for the whole call.
 
         ``verify_ssl``: Whether or not to verify the SSL certificate of the API server. This should be True in production,
         but can be set to False for testing purposes.

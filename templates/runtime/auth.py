@@ -28,8 +28,9 @@ class ZuoraAuth(httpx.Auth):
     before it expires with one token request however many callers need it, and on a 401 drops exactly the token
     that was refused and resends the request once with a new one.
 
-    ``entity_ids``, ``org_ids`` and ``track_id`` are sent on token requests and added to resource requests that do
-    not set those headers themselves. ``store`` shares the token with other processes (see ``zuora_oauth.stores``).
+    ``entity_ids`` (the one entity ID of a Multi-entity tenant the token is for, as Zuora's ``Zuora-Entity-Ids``
+    header takes it), ``org_ids`` (a comma-separated string or a list) and ``track_id`` are sent on token requests
+    and added to resource requests that do not set those headers themselves. ``store`` shares the token with other processes (see ``zuora_oauth.stores``).
     """
 
     requires_request_body = False
@@ -43,7 +44,7 @@ class ZuoraAuth(httpx.Auth):
         environment: Environment | None = None,
         base_url: str | None = None,
         allow_insecure_http: bool = False,
-        entity_ids: str | Sequence[str] | None = None,
+        entity_ids: str | None = None,
         org_ids: str | Sequence[str] | None = None,
         track_id: str | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -208,13 +209,14 @@ def _checked_base_url(base_url: str, allow_insecure_http: bool) -> str:
     return base_url.rstrip("/")
 
 
-def _zuora_headers(
-    entity_ids: str | Sequence[str] | None, org_ids: str | Sequence[str] | None, track_id: str | None
-) -> dict[str, str]:
+def _zuora_headers(entity_ids: str | None, org_ids: str | Sequence[str] | None, track_id: str | None) -> dict[str, str]:
     headers: dict[str, str] = {}
-    for name, value in (("Zuora-Entity-Ids", entity_ids), ("Zuora-Org-Ids", org_ids)):
-        if value is not None:
-            headers[name] = value if isinstance(value, str) else ",".join(value)
+    if entity_ids is not None:
+        if not isinstance(entity_ids, str):
+            raise InvalidRequestError("entity_ids takes one entity ID (Zuora-Entity-Ids names a single entity)")
+        headers["Zuora-Entity-Ids"] = entity_ids
+    if org_ids is not None:
+        headers["Zuora-Org-Ids"] = org_ids if isinstance(org_ids, str) else ",".join(org_ids)
     if track_id is not None:
         headers["Zuora-Track-Id"] = track_id
     for name, value in headers.items():
