@@ -30,7 +30,8 @@ class ZuoraAuth(httpx.Auth):
 
     ``entity_ids`` (the one entity ID of a Multi-entity tenant the token is for, as Zuora's ``Zuora-Entity-Ids``
     header takes it), ``org_ids`` (a comma-separated string or a list) and ``track_id`` are sent on token requests
-    and added to resource requests that do not set those headers themselves. ``store`` shares the token with other processes (see ``zuora_oauth.stores``).
+    and added to resource requests that do not set those headers themselves. ``store`` shares the token with
+    other processes (see ``zuora_oauth.stores``).
     """
 
     requires_request_body = False
