@@ -150,9 +150,20 @@ class SecretCanary:
 
         monkeypatch.setattr(_tokens.TokenRegistry, "issue", record_issue)
         for cls in _sdk_classes():
-            _after(
-                monkeypatch, cls, "__init__", lambda instance, *_: self.objects.append((instance, _safe_repr(instance)))
-            )
+            if issubclass(cls, tuple):  # a NamedTuple is built by __new__, which returns the instance
+                _after(
+                    monkeypatch,
+                    cls,
+                    "__new__",
+                    lambda _cls, instance: self.objects.append((instance, _safe_repr(instance))),
+                )
+            else:
+                _after(
+                    monkeypatch,
+                    cls,
+                    "__init__",
+                    lambda instance, *_: self.objects.append((instance, _safe_repr(instance))),
+                )
         _after(
             monkeypatch,
             pytest.CaptureFixture,

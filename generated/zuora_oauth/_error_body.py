@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any
-
-import attrs
+from typing import Any, NamedTuple
 
 
-@attrs.frozen
-class ErrorReason:
+class ErrorReason(NamedTuple):
     """One ``code``/``message`` pair from an error body; ``code`` is None where the shape has none."""
 
     code: int | str | None

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import random
-
-import attrs
+from typing import NamedTuple
 
 from ._exceptions import ApiConnectionError, ApiError, ServerError
 
@@ -12,8 +11,7 @@ from ._exceptions import ApiConnectionError, ApiError, ServerError
 RETRYABLE_STATUSES = frozenset({408, 429})
 
 
-@attrs.frozen
-class RetryPolicy:
+class RetryPolicy(NamedTuple):
     """Exponential backoff with jitter that honours the server's ``Retry-After``/``RateLimit-Reset``.
 
     Retries 408, 429, every 5xx, connection failures and timeouts; never 400, 401, 403 or other statuses, which
@@ -22,7 +20,7 @@ class RetryPolicy:
     of one call, so a call ends in bounded time whatever the server says.
     """
 
-    max_retries: int = attrs.field(default=2, validator=attrs.validators.ge(0))
+    max_retries: int = 2
     initial_delay: float = 0.5
     max_delay: float = 8.0
     max_retry_after: float = 60.0

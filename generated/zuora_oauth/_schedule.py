@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import enum
-
-import attrs
+from typing import NamedTuple
 
 
 class Phase(enum.Enum):
@@ -15,18 +14,18 @@ class Phase(enum.Enum):
     MANDATORY = "mandatory"  # too close to expiry (or gone): wait for a new one
 
 
-@attrs.frozen
-class RefreshSchedule:
+class RefreshSchedule(NamedTuple):
     """The refresh windows of a token of a given lifetime.
 
     The advisory window is the last ``advisory_margin`` seconds (Zuora's guide refreshes 300 s early) and the
     mandatory window the last ``mandatory_margin`` seconds, but never more than half and a quarter of the
     lifetime: a short-lived token is still used for most of its life. A token is "usable" until
-    ``expiry_safety`` before its expiry, so an expired token is never sent even as a fallback.
+    ``expiry_safety`` before its expiry, so an expired token is never sent even as a fallback. (ZuoraAuth checks
+    that the margins are not negative.)
     """
 
-    advisory_margin: float = attrs.field(default=300.0, validator=attrs.validators.ge(0))
-    mandatory_margin: float = attrs.field(default=30.0, validator=attrs.validators.ge(0))
+    advisory_margin: float = 300.0
+    mandatory_margin: float = 30.0
 
     def advisory(self, lifetime: float) -> float:
         """Seconds before expiry at which the advisory window opens."""

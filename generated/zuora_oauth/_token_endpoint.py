@@ -9,7 +9,6 @@ import ssl
 import time
 from typing import Any
 
-import attrs
 import httpx
 
 from . import _transport
@@ -35,12 +34,14 @@ MAX_LIFETIME = 86400.0
 _TOKEN = re.compile(r"[!-~]+")
 
 
-@attrs.frozen
 class _AsyncClientAdapter:
     """Gives the transport a fixed httpx.AsyncClient (the generated Client keeps one per instance)."""
 
-    http: httpx.AsyncClient
-    max_retries: int
+    __slots__ = ("http", "max_retries")
+
+    def __init__(self, http: httpx.AsyncClient, max_retries: int) -> None:
+        self.http = http
+        self.max_retries = max_retries
 
     def get_async_httpx_client(self) -> httpx.AsyncClient:
         return self.http
@@ -76,7 +77,7 @@ class TokenEndpoint:
         self._timeout = timeout
         self._async_transport = async_transport
         self._async_http_client = async_http_client
-        self._ssl_context: ssl.SSLContext | None = None
+        self._ssl_context: ssl.SSLContext | None = None  # one for every async refresh, built once
         httpx_args: dict[str, Any] = {"transport": transport} if transport is not None else {}
         self._client = Client(base_url=base_url, timeout=timeout, max_retries=max_retries, httpx_args=httpx_args)
         if http_client is not None:
@@ -96,8 +97,12 @@ class TokenEndpoint:
             client = _AsyncClientAdapter(self._async_http_client, self._max_retries)
             response, token = await _transport.asend(client, self._kwargs(), create_token._parse_response)
         else:
+            if self._ssl_context is None:  # loading the CA bundle takes ~20 ms: not on the event loop
+                import asyncio  # noqa: PLC0415
+
+                self._ssl_context = await asyncio.to_thread(httpx.create_ssl_context)
             async with httpx.AsyncClient(
-                timeout=self._timeout, verify=self._verify(), transport=self._async_transport
+                timeout=self._timeout, verify=self._ssl_context, transport=self._async_transport
             ) as http:
                 client = _AsyncClientAdapter(http, self._max_retries)
                 response, token = await _transport.asend(client, self._kwargs(), create_token._parse_response)
@@ -116,12 +121,6 @@ class TokenEndpoint:
         kwargs["url"] = self._url  # absolute, so a given http_client's own base_url cannot redirect the secret
         kwargs["headers"].update(self._headers)
         return kwargs
-
-    def _verify(self) -> ssl.SSLContext:
-        """One TLS context for every async refresh: building one loads the CA bundle, which is slow."""
-        if self._ssl_context is None:
-            self._ssl_context = httpx.create_ssl_context()
-        return self._ssl_context
 
     def _record(self, response: httpx.Response, token: TokenResponse, issued_at: float) -> TokenRecord:
         """Check what a bearer header needs (the spec's types alone allow an empty token or a negative lifetime)."""

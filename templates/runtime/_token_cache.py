@@ -16,9 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
-
-import attrs
+from typing import TYPE_CHECKING, NamedTuple
 
 from ._exceptions import ApiError
 from ._masking import mask
@@ -38,8 +36,7 @@ STALE_FLIGHT_SECONDS = 300.0
 MAX_SERVER_BACKOFF = 60.0
 
 
-@attrs.frozen
-class _Entry:
+class _Entry(NamedTuple):
     """The cached token with its windows on this process's monotonic clock."""
 
     record: TokenRecord
@@ -71,35 +68,32 @@ class _LeaderGone:
 _Outcome = TokenRecord | ApiError | _LeaderGone
 
 
-@attrs.define(eq=False)
 class _Flight:
     """One refresh in progress. The future is started at once, so a waiter's cancellation cannot cancel it."""
 
-    loop: asyncio.AbstractEventLoop | None
-    started: float = attrs.field(factory=time.monotonic)
-    future: concurrent.futures.Future[_Outcome] = attrs.field(factory=concurrent.futures.Future)
+    __slots__ = ("future", "loop", "started")
 
-    def __attrs_post_init__(self) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop | None) -> None:
+        self.loop = loop
+        self.started = time.monotonic()
+        self.future: concurrent.futures.Future[_Outcome] = concurrent.futures.Future()
         self.future.set_running_or_notify_cancel()
 
 
-@attrs.frozen
-class _Serve:
+# What _decide tells a caller to do (plain tuples: cheap to build, and nothing else needs them).
+class _Serve(NamedTuple):
     record: TokenRecord
 
 
-@attrs.frozen
-class _Fail:
+class _Fail(NamedTuple):
     error: ApiError
 
 
-@attrs.frozen
-class _Wait:
+class _Wait(NamedTuple):
     flight: _Flight
 
 
-@attrs.frozen
-class _Lead:
+class _Lead(NamedTuple):
     flight: _Flight
     phase: Phase
 

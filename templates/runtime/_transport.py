@@ -6,11 +6,12 @@ makes every module generated with these templates raise the same errors and retr
 
 from __future__ import annotations
 
+import functools
 import http.cookiejar
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import httpx
 
@@ -29,6 +30,25 @@ from ._model_fields import FieldError
 from ._retry import RetryPolicy
 
 logger = logging.getLogger("zuora_oauth")
+
+if TYPE_CHECKING:  # protocols for the type checker only: building Protocol classes at import time costs
+
+    class SyncClient(Protocol):
+        """What a generated ``Client`` offers the transport."""
+
+        @property
+        def max_retries(self) -> int: ...
+
+        def get_httpx_client(self) -> httpx.Client: ...
+
+    class AsyncClient(Protocol):
+        """What a generated ``Client`` offers the async transport."""
+
+        @property
+        def max_retries(self) -> int: ...
+
+        def get_async_httpx_client(self) -> httpx.AsyncClient: ...
+
 
 T = TypeVar("T")
 
@@ -56,24 +76,6 @@ def cookie_jar(cookies: Mapping[str, str]) -> http.cookiejar.CookieJar:
     return jar
 
 
-class SyncClient(Protocol):
-    """What a generated ``Client`` offers the transport."""
-
-    @property
-    def max_retries(self) -> int: ...
-
-    def get_httpx_client(self) -> httpx.Client: ...
-
-
-class AsyncClient(Protocol):
-    """What a generated ``Client`` offers the async transport."""
-
-    @property
-    def max_retries(self) -> int: ...
-
-    def get_async_httpx_client(self) -> httpx.AsyncClient: ...
-
-
 def send(
     client: SyncClient, kwargs: Mapping[str, Any], parse: Callable[[httpx.Response], T]
 ) -> tuple[httpx.Response, T]:
@@ -84,7 +86,7 @@ def send(
     """
     secrets = _secrets_of(kwargs)
     _check_headers(kwargs)
-    policy = RetryPolicy(max_retries=client.max_retries)
+    policy = _policy(client.max_retries)
     http = client.get_httpx_client()
     retries = 0
     slept = 0.0
@@ -112,7 +114,7 @@ async def asend(
 
     secrets = _secrets_of(kwargs)
     _check_headers(kwargs)
-    policy = RetryPolicy(max_retries=client.max_retries)
+    policy = _policy(client.max_retries)
     http = client.get_async_httpx_client()
     retries = 0
     slept = 0.0
@@ -151,14 +153,32 @@ _Auth = httpx.Auth | httpx._client.UseClientDefault | None
 def _build_request(http: httpx.Client | httpx.AsyncClient, kwargs: Mapping[str, Any]) -> tuple[httpx.Request, _Auth]:
     """The request, and the auth to send it with: none at all for a request posting client credentials."""
     try:
+        url = kwargs.get("url")
+        if isinstance(url, str) and http.base_url.is_absolute_url:
+            kwargs = {**kwargs, "url": _absolute_url(http.base_url, url)}
         request = http.build_request(**kwargs)
     except (httpx.InvalidURL, httpx.UnsupportedProtocol, UnicodeError, TypeError, ValueError) as exc:
         raise InvalidRequestError(f"Cannot build the request: {exc}", secrets=_secrets_of(kwargs)) from exc
     if not _posts_client_credentials(kwargs):
         return request, httpx.USE_CLIENT_DEFAULT
     for name in CREDENTIAL_HEADERS:
-        request.headers.pop(name, None)
+        if name in request.headers:
+            del request.headers[name]
     return request, None
+
+
+@functools.lru_cache(maxsize=256)
+def _absolute_url(base_url: httpx.URL, url: str) -> httpx.URL:
+    """``url`` merged with ``base_url`` exactly as httpx merges it, parsed once per distinct URL, not per call."""
+    relative = httpx.URL(url)
+    if not relative.is_relative_url:
+        return relative
+    return base_url.copy_with(raw_path=base_url.raw_path + relative.raw_path.lstrip(b"/"))
+
+
+@functools.lru_cache(maxsize=16)
+def _policy(max_retries: int) -> RetryPolicy:
+    return RetryPolicy(max_retries=max_retries)
 
 
 def _send_once(http: httpx.Client, request: httpx.Request, auth: _Auth, secrets: Sequence[str]) -> httpx.Response:
@@ -237,6 +257,8 @@ def _body_error(response: httpx.Response, exc: Exception, secrets: Sequence[str]
 def _check_headers(kwargs: Mapping[str, Any]) -> None:
     """Refuse header values httpx would choke on (non-ASCII) or that would inject lines (CR, LF)."""
     for name, value in (kwargs.get("headers") or {}).items():
+        if isinstance(value, str) and value.isascii() and value.isprintable():
+            continue  # the common case, checked in C
         if not isinstance(value, str) or not all(" " <= char <= "~" or char == "\t" for char in value):
             raise InvalidRequestError(f"Header {name} must be printable US-ASCII text")
 

@@ -5,11 +5,27 @@ one host; ``RedisTokenStore`` shares across hosts (the optional extra ``zuora-oa
 only when one is constructed).
 """
 
-from ._file import FileTokenStore
-from ._memory import InMemoryTokenStore
-from ._protocol import IsUsable, TokenStore
-from ._record import TokenRecord, store_key
-from ._redis import RedisTokenStore
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._file import FileTokenStore
+    from ._memory import InMemoryTokenStore
+    from ._protocol import IsUsable, TokenStore
+    from ._record import TokenRecord, store_key
+    from ._redis import RedisTokenStore
+
+#: Loaded on first use (PEP 562), so a ZuoraAuth with the default in-memory store never imports the file and
+#: Redis stores (nor asyncio, which they use).
+_EXPORTS = {
+    "FileTokenStore": "._file",
+    "InMemoryTokenStore": "._memory",
+    "IsUsable": "._protocol",
+    "RedisTokenStore": "._redis",
+    "TokenRecord": "._record",
+    "TokenStore": "._protocol",
+    "store_key": "._record",
+}
 
 __all__ = [
     "FileTokenStore",
@@ -20,3 +36,17 @@ __all__ = [
     "TokenStore",
     "store_key",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the module of an exported name on first use."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

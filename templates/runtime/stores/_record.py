@@ -5,25 +5,28 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from typing import Any
-
-import attrs
+from typing import Any, NamedTuple
 
 from .._masking import mask
 
 
-@attrs.frozen
-class TokenRecord:
+class TokenRecord(NamedTuple):
     """An access token and when it expires, in wall-clock epoch seconds (monotonic clocks do not cross processes).
 
     Never holds the client secret. ``issued_at`` is when the token request was sent, so ``expires_at`` errs early.
     """
 
-    access_token: str = attrs.field(repr=mask)
+    access_token: str
     expires_at: float
     issued_at: float
     token_type: str = "bearer"
     scope: str | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"TokenRecord(access_token={mask(self.access_token)!r}, expires_at={self.expires_at!r}, "
+            f"issued_at={self.issued_at!r}, token_type={self.token_type!r}, scope={self.scope!r})"
+        )
 
     @property
     def lifetime(self) -> float:
@@ -32,7 +35,7 @@ class TokenRecord:
 
     def to_json(self) -> str:
         """The record as the JSON text the shared stores keep."""
-        return json.dumps(attrs.asdict(self), separators=(",", ":"), sort_keys=True)
+        return json.dumps(self._asdict(), separators=(",", ":"), sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str | bytes) -> TokenRecord | None:
