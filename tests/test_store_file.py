@@ -19,14 +19,13 @@ import httpx
 import pytest
 
 from tests._fleet import Fleet, token_digest
+from tests._store_helpers import close_open_auths, get, key_of, make_auth, warnings
 from tests.conftest import CANARY_SECRET
 from zuora_oauth import InvalidRequestError
-from zuora_oauth.auth import ZuoraAuth
-from zuora_oauth.stores import FileTokenStore, TokenRecord, TokenStore, store_key
+from zuora_oauth.stores import FileTokenStore, TokenRecord
 from zuora_oauth.testing import FakeZuora
 
 GAVE_UP = "fetching one directly"
-OPEN_AUTHS: list[ZuoraAuth] = []  # closed after each test
 RECORD_NAME = re.compile(r"[0-9a-f]{64}\.json")
 
 
@@ -45,8 +44,7 @@ def no_secret_leaks(
     files holding a token are record files (``<64 hex>.json``) that hold one token record and nothing else."""
     caplog.set_level(logging.DEBUG, logger="zuora_oauth")
     yield
-    while OPEN_AUTHS:
-        OPEN_AUTHS.pop().close()
+    close_open_auths()
     assert CANARY_SECRET not in caplog.text
     for token in fake.issued_tokens:
         assert token not in caplog.text
@@ -67,27 +65,8 @@ def files_containing(root: Path, needle: str) -> list[Path]:
     return found
 
 
-def make_auth(fake: FakeZuora, store: TokenStore) -> ZuoraAuth:
-    auth = ZuoraAuth(fake.client_id, CANARY_SECRET, base_url=fake.base_url, store=store)
-    OPEN_AUTHS.append(auth)
-    return auth
-
-
-def get(auth: ZuoraAuth, fake: FakeZuora) -> int:
-    with httpx.Client(auth=auth) as client:
-        return client.get(fake.base_url + "/v1/accounts/A").status_code
-
-
-def key_of(fake: FakeZuora) -> str:
-    return store_key(fake.base_url, fake.client_id, None, None)
-
-
 def record_on_disk(store: FileTokenStore, fake: FakeZuora) -> TokenRecord | None:
     return TokenRecord.from_json(Path(store.path_of(key_of(fake))).read_bytes())
-
-
-def warnings(caplog: pytest.LogCaptureFixture, text: str) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING and text in r.getMessage()]
 
 
 def hold_lock(lock_path: str) -> subprocess.Popen[str]:

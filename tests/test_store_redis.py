@@ -19,15 +19,14 @@ import redis.asyncio
 
 from tests._fleet import Fleet, token_digest
 from tests._redis_server import RedisServer, free_port
+from tests._store_helpers import close_open_auths, get, key_of, make_auth, warnings
 from tests.conftest import CANARY_SECRET
 from zuora_oauth import InvalidRequestError
-from zuora_oauth.auth import ZuoraAuth
-from zuora_oauth.stores import RedisTokenStore, TokenRecord, TokenStore, store_key
+from zuora_oauth.stores import RedisTokenStore, TokenRecord
 from zuora_oauth.testing import FakeZuora
 
 OUTAGE = "RedisTokenStore cannot use Redis"
 GAVE_UP = "fetching one directly"
-OPEN_AUTHS: list[ZuoraAuth] = []  # closed after each test
 
 
 @pytest.fixture
@@ -49,30 +48,10 @@ def no_secret_leaks(caplog: pytest.LogCaptureFixture, fake: FakeZuora) -> Iterat
     """Every test: nothing logged contains the client secret or a whole token."""
     caplog.set_level(logging.DEBUG, logger="zuora_oauth")
     yield
-    while OPEN_AUTHS:
-        OPEN_AUTHS.pop().close()
+    close_open_auths()
     assert CANARY_SECRET not in caplog.text
     for token in fake.issued_tokens:
         assert token not in caplog.text
-
-
-def make_auth(fake: FakeZuora, store: TokenStore) -> ZuoraAuth:
-    auth = ZuoraAuth(fake.client_id, CANARY_SECRET, base_url=fake.base_url, store=store)
-    OPEN_AUTHS.append(auth)
-    return auth
-
-
-def get(auth: ZuoraAuth, fake: FakeZuora) -> int:
-    with httpx.Client(auth=auth) as client:
-        return client.get(fake.base_url + "/v1/accounts/A").status_code
-
-
-def key_of(fake: FakeZuora) -> str:
-    return store_key(fake.base_url, fake.client_id, None, None)
-
-
-def warnings(caplog: pytest.LogCaptureFixture, text: str) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING and text in r.getMessage()]
 
 
 def stored(inspect: redis.Redis, fake: FakeZuora, prefix: str = "zuora-oauth:") -> TokenRecord | None:
