@@ -1,7 +1,8 @@
 """Contains all the data models used in inputs/outputs"""
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from zuora_oauth._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .common_error_response import CommonErrorResponse
@@ -27,15 +28,4 @@ __all__ = (
 )
 
 
-def __getattr__(name: str) -> Any:
-    """Import the module of a model on first use."""
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, __all__)
