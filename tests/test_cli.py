@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import subprocess
 import sys
 import time
@@ -157,3 +158,45 @@ def test_demo_runs_cleanly() -> None:
     assert "TokenResponse(access_token='****" in result.stdout
     assert "raised AuthenticationError: 401 Unauthorized: Authentication error" in result.stdout
     assert time.monotonic() - started < 30
+
+
+def test_missing_credentials_are_prompted_for_on_a_terminal_without_echoing_the_secret(fake: FakeZuora) -> None:
+    """On a terminal (a pseudo-terminal here, in a new session so no real terminal is involved) the CLI asks."""
+    main, secondary = os.openpty()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("ZUORA_")}
+    process = subprocess.Popen(
+        [*CLI, "token", "--base-url", fake.base_url],
+        stdin=secondary,
+        stdout=secondary,
+        stderr=secondary,
+        env=env,
+        start_new_session=True,
+    )
+    os.close(secondary)
+    try:
+        screen = read_until(main, "Client ID: ")
+        os.write(main, fake.client_id.encode() + b"\n")
+        screen += read_until(main, "Client secret: ")
+        os.write(main, CANARY_SECRET.encode() + b"\n")
+        screen += read_until(main, "Request id:")
+        assert process.wait(timeout=30) == 0
+    finally:
+        process.kill()
+        os.close(main)
+
+    assert fake.client_id in screen  # the id is echoed as typed ...
+    assert CANARY_SECRET not in screen  # ... the secret is not
+    assert "Token:       ****" in screen
+    assert fake.token_request_log[-1].form["client_id"] == fake.client_id
+
+
+def read_until(fd: int, text: str, timeout: float = 30) -> str:
+    """Read a pseudo-terminal until ``text`` appears."""
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while text.encode() not in seen:
+        ready, _, _ = select.select([fd], [], [], max(deadline - time.monotonic(), 0))
+        if not ready:
+            raise AssertionError(f"{text!r} did not appear; the terminal shows {seen!r}")
+        seen += os.read(fd, 4096)
+    return seen.decode(errors="replace")
