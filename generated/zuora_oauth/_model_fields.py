@@ -63,20 +63,6 @@ def check_bool(value: Any, where: str) -> Any:
     raise FieldError(f"{where} must be a boolean, not {_json_type(value)}")
 
 
-def check_object(value: Any, where: str) -> Any:
-    """A JSON object (before a nested model reads it)."""
-    if isinstance(value, dict):
-        return value
-    raise FieldError(f"{where} must be an object, not {_json_type(value)}")
-
-
-def check_list(value: Any, where: str) -> Any:
-    """A JSON array."""
-    if isinstance(value, list):
-        return value
-    raise FieldError(f"{where} must be an array, not {_json_type(value)}")
-
-
 def _json_type(value: Any) -> str:
     names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
     if isinstance(value, int | float) and not isinstance(value, bool):

@@ -83,10 +83,12 @@ class TokenEndpoint:
         if http_client is not None:
             self._client.set_httpx_client(http_client)
         self._owns_http_client = http_client is None
+        self._sync_used = False  # close() must not build a connection pool only to close it
 
     def fetch(self) -> TokenRecord:
         """Request a new token (with retries) or raise the typed error of the last attempt."""
         issued_at = time.time()
+        self._sync_used = True
         response, token = _transport.send(self._client, self._kwargs(), create_token._parse_response)
         return self._record(response, token, issued_at)
 
@@ -110,7 +112,7 @@ class TokenEndpoint:
 
     def close(self) -> None:
         """Close the connection pool this endpoint created (not one it was given)."""
-        if self._owns_http_client:
+        if self._owns_http_client and self._sync_used:
             self._client.get_httpx_client().close()
 
     def _kwargs(self) -> dict[str, Any]:
