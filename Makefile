@@ -4,8 +4,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PACKAGE := generated/zuora_oauth
-# The pinned ruff of the venv must be the one the generator's post-hooks find first.
-GEN_ENV := PATH="$(CURDIR)/$(BIN):$$PATH"
 
 .PHONY: install generate check-generated validate-spec lint typecheck test demo soak bench check clean
 
@@ -17,33 +15,30 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
-# generate_into(DIR): the generator renders our templates/ over its own, then the runtime modules under
-# templates/runtime/ (which the generator cannot render: it knows only its own template names) are copied in.
-define generate_into
-	rm -rf $(1)
-	$(GEN_ENV) $(BIN)/openapi-python-client generate --path openapi.yaml --config generator-config.yml \
-		--custom-template-path templates --meta none --output-path $(1) --overwrite --fail-on-warning >/dev/null
-	tar -C templates/runtime --exclude=__pycache__ --exclude='*/.*' -cf - . | tar -C $(1) -xf -
-endef
+# `zuora-oauth generate` (zuora_oauth.codegen, README "How the package is generated") renders our templates/ over
+# the generator's own with the pinned ruff as post-hooks, and, with --runtime-home, copies templates/runtime/ (which
+# the generator cannot render: it knows only its own template names) into the package. It runs from the installed
+# package inside generated/, which it replaces only once the new one is complete.
+GENERATE := $(BIN)/zuora-oauth generate openapi.yaml --package zuora_oauth --config generator-config.yml \
+	--templates templates --runtime-home
 
 generate: $(BIN)/.installed
-	$(call generate_into,$(PACKAGE))
+	$(GENERATE) --output generated
 
+# Regenerates into a temporary folder and fails with a unified diff when generated/ differs.
 check-generated: $(BIN)/.installed
-	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
-	$(MAKE) --no-print-directory -s _generate_into DIR="$$tmp/zuora_oauth" && \
-	if diff -ru -x __pycache__ $(PACKAGE) "$$tmp/zuora_oauth"; then echo "generated/ is up to date"; \
-	else echo "generated/ differs from what openapi.yaml, generator-config.yml and templates/ produce: run 'make generate' and commit" >&2; exit 1; fi
+	@$(GENERATE) --output generated --check
 
+# For the tests: generate into $(DIR)/zuora_oauth.
 _generate_into:
-	$(call generate_into,$(DIR))
+	@$(GENERATE) --output $(DIR) >/dev/null
 
 validate-spec: $(BIN)/.installed
 	$(BIN)/openapi-spec-validator openapi.yaml
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check templates/runtime tests bench
-	$(BIN)/ruff format --check templates/runtime tests bench
+	$(BIN)/ruff check templates/runtime tests bench hatch_build.py
+	$(BIN)/ruff format --check templates/runtime tests bench hatch_build.py
 	$(BIN)/ruff check --isolated --line-length=120 --target-version=py311 --extend-ignore=RUF100 $(PACKAGE)
 	$(BIN)/ruff format --check --isolated --line-length=120 --target-version=py311 $(PACKAGE)
 

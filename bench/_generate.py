@@ -1,8 +1,8 @@
 """``make generate`` wall time, without touching the committed ``generated/`` folder.
 
-``make generate`` is ``_generate_into`` aimed at ``generated/zuora_oauth`` (plus an up-to-date check of the venv
-stamp); the bench runs the same recipe into a temporary folder, as ``make check-generated`` does, so other work
-in the tree is never disturbed.
+``make generate`` is ``zuora-oauth generate ... --output generated`` (plus an up-to-date check of the venv stamp);
+the bench runs the same command through ``make _generate_into`` into a temporary folder, as ``make check-generated``
+does, so other work in the tree is never disturbed.
 """
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ from _common import ROOT, log, median
 
 
 def measure_generate(*, runs: int) -> dict[str, Any]:
-    """Median wall seconds of the generate recipe (generator, post-hook ruff passes, runtime copy)."""
+    """Median wall seconds of the generate command (generator, post-hook ruff passes, runtime copy)."""
     walls: list[float] = []
     for index in range(runs):
         with tempfile.TemporaryDirectory(prefix="zuora-bench-gen-") as scratch:
             target = Path(scratch) / "zuora_oauth"
             start = time.perf_counter()
             done = subprocess.run(
-                ["make", "-s", "-C", str(ROOT), "_generate_into", f"DIR={target}"],
+                ["make", "-s", "-C", str(ROOT), "_generate_into", f"DIR={scratch}"],
                 capture_output=True,
                 text=True,
                 check=False,

@@ -50,6 +50,7 @@ from zuora_oauth import (
     ApiConnectionError,
     ApiError,
     AsyncOAuthApi,
+    BusinessError,
     Client,
     MalformedResponseError,
     OAuthApi,
@@ -149,10 +150,23 @@ class Expected:
     token: dict[str, Any] | None = None
 
 
+class _NumberText(float):
+    """A JSON number with a fraction or exponent (or NaN/Infinity), remembering the text it was written as."""
+
+    text: str
+
+    def __new__(cls, text: str) -> _NumberText:
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+
 def _json_body(wire: Wire) -> tuple[bool, Any]:
-    """(parsed, value): how the body reads as JSON (httpx's ``Response.json`` parses the bytes, any UTF)."""
+    """(parsed, value): how the body reads as JSON (the bytes, any UTF), numbers keeping their text."""
     try:
-        return True, json.loads(wire.body if wire.has_body else b"")
+        return True, json.loads(
+            wire.body if wire.has_body else b"", parse_float=_NumberText, parse_constant=_NumberText
+        )
     except (ValueError, RecursionError):
         return False, None
 
@@ -166,16 +180,36 @@ def _is_number(value: Any) -> bool:
         return False
 
 
+def _as_text(value: Any) -> str | None:
+    """A string field's value: a string, or a JSON number as the exact text it was sent as (Zuora's decimals)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, _NumberText):
+        return value.text
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
 def _token_fields(value: Any) -> dict[str, Any] | None:
-    """The fields of a TokenResponse per openapi.yaml, or None when ``value`` is not one."""
-    if not isinstance(value, dict) or not isinstance(value.get("access_token"), str):
+    """The fields of a TokenResponse per openapi.yaml, or None when ``value`` is not one.
+
+    Strings may arrive as numbers (kept as their text); optional fields may be null (read as absent).
+    """
+    if not isinstance(value, dict) or _as_text(value.get("access_token")) is None:
         return None
+    fields = {"access_token": _as_text(value["access_token"])}
     for name in ("token_type", "scope", "jti"):
-        if name in value and not isinstance(value[name], str):
+        if value.get(name) is None:
+            continue
+        if _as_text(value[name]) is None:
             return None
-    if "expires_in" in value and not _is_number(value["expires_in"]):
-        return None
-    return value
+        fields[name] = _as_text(value[name])
+    if value.get("expires_in") is not None:
+        if not _is_number(value["expires_in"]):
+            return None
+        fields["expires_in"] = value["expires_in"]
+    return fields
 
 
 def expected_for_create_token(wire: Wire) -> Expected:
@@ -186,8 +220,15 @@ def expected_for_create_token(wire: Wire) -> Expected:
     if not 200 <= status <= 299:
         return Expected(error_class_for_status(status), status)
     parsed, value = _json_body(wire)
+    if parsed and not undecodable and _says_json(wire) and isinstance(value, dict) and value.get("success") is False:
+        return Expected(BusinessError, status)  # Zuora's HTTP-200 failure shape
     token = None if undecodable or not parsed else _token_fields(value)
     return Expected(token=token) if token is not None else Expected(MalformedResponseError, status)
+
+
+def _says_json(wire: Wire) -> bool:
+    """Whether the answer's Content-Type names JSON (the business-failure check reads JSON answers only)."""
+    return any(name.lower() == b"content-type" and b"json" in value.lower() for name, value in wire.headers)
 
 
 def expected_for_zuora_auth(wire: Wire) -> Expected:

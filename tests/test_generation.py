@@ -77,3 +77,35 @@ def test_wheel_and_sdist_ship_the_package_typed(tmp_path: Path) -> None:
     assert "zuora-oauth = zuora_oauth.cli:main" in entry_points
     listing = subprocess.run(["tar", "-tzf", str(sdist)], check=True, capture_output=True, text=True).stdout
     assert "generated/zuora_oauth/py.typed" in listing
+
+
+#: The package's parts rendered from templates (the rest is the hand-written runtime, copied in).
+RENDERED = ("__init__.py", "client.py", "types.py", "errors.py", "api", "models")
+
+
+def _rendered_files(package: Path) -> list[Path]:
+    found: list[Path] = []
+    for name in RENDERED:
+        path = package / name
+        found += sorted(path.rglob("*.py")) if path.is_dir() else [path]
+    return found
+
+
+def test_generated_code_imports_only_the_public_runtime() -> None:
+    """Generated modules may use ``zuora_oauth.runtime`` (semver) and nothing private of zuora_oauth."""
+    files = _rendered_files(PACKAGE)
+    assert len(files) >= 8
+    for path in files:
+        text = path.read_text()
+        assert "zuora_oauth._" not in text and "from zuora_oauth import _" not in text, path
+    assert "from zuora_oauth import runtime as _zr" in (PACKAGE / "api" / "oauth" / "create_token.py").read_text()
+
+
+def test_hand_written_code_uses_no_private_helper_of_the_generated_modules() -> None:
+    """The runtime, ZuoraAuth, the stores, testing and the CLI reach generated operations through ``OPERATION``
+    and the public functions only (``_get_kwargs``, ``_parse_response`` and ``_build_response`` are private)."""
+    runtime = ROOT / "templates" / "runtime"
+    for path in sorted(runtime.rglob("*.py")):
+        text = path.read_text()
+        for private in ("._get_kwargs", "._parse_response", "._build_response"):
+            assert private not in text, f"{path.relative_to(ROOT)} uses {private}"

@@ -2,7 +2,7 @@
 
 from typing import TYPE_CHECKING
 
-from zuora_oauth._lazy import lazy_exports
+from zuora_oauth.runtime import lazy_exports
 
 if TYPE_CHECKING:
     from ._retry import RetryPolicy
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
         ApiTimeoutError,
         AuthenticationError,
         BadRequestError,
+        BusinessError,
         ErrorReason,
         InvalidRequestError,
         MalformedResponseError,
@@ -33,6 +34,7 @@ _EXPORTS = {
     "AuthenticatedClient": ".client",
     "AuthenticationError": ".errors",
     "BadRequestError": ".errors",
+    "BusinessError": ".errors",
     "Client": ".client",
     "Environment": ".environments",
     "ErrorReason": ".errors",
@@ -55,6 +57,7 @@ __all__ = (
     "AuthenticatedClient",
     "AuthenticationError",
     "BadRequestError",
+    "BusinessError",
     "Client",
     "Environment",
     "ErrorReason",

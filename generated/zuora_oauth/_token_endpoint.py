@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from . import _transport
+from . import runtime as _runtime
 from ._exceptions import malformed_response
 from ._masking import mask
 from .api.oauth import create_token
@@ -89,7 +89,7 @@ class TokenEndpoint:
         """Request a new token (with retries) or raise the typed error of the last attempt."""
         issued_at = time.time()
         self._sync_used = True
-        response, token = _transport.send(self._client, self._kwargs(), create_token._parse_response)
+        response, token = _runtime.send(self._client, self._kwargs(), create_token.OPERATION)
         return self._record(response, token, issued_at)
 
     async def afetch(self) -> TokenRecord:
@@ -97,7 +97,7 @@ class TokenEndpoint:
         issued_at = time.time()
         if self._async_http_client is not None:
             client = _AsyncClientAdapter(self._async_http_client, self._max_retries)
-            response, token = await _transport.asend(client, self._kwargs(), create_token._parse_response)
+            response, token = await _runtime.asend(client, self._kwargs(), create_token.OPERATION)
         else:
             if self._ssl_context is None:  # loading the CA bundle takes ~20 ms: not on the event loop
                 import asyncio  # noqa: PLC0415
@@ -107,7 +107,7 @@ class TokenEndpoint:
                 timeout=self._timeout, verify=self._ssl_context, transport=self._async_transport
             ) as http:
                 client = _AsyncClientAdapter(http, self._max_retries)
-                response, token = await _transport.asend(client, self._kwargs(), create_token._parse_response)
+                response, token = await _runtime.asend(client, self._kwargs(), create_token.OPERATION)
         return self._record(response, token, issued_at)
 
     def close(self) -> None:
@@ -119,7 +119,7 @@ class TokenEndpoint:
         body = TokenRequest(
             client_id=self._client_id, client_secret=self._client_secret, grant_type=GrantType.CLIENT_CREDENTIALS
         )
-        kwargs = create_token._get_kwargs(body=body)
+        kwargs = create_token.OPERATION.build(body=body)
         kwargs["url"] = self._url  # absolute, so a given http_client's own base_url cannot redirect the secret
         kwargs["headers"].update(self._headers)
         return kwargs

@@ -6,14 +6,14 @@ from typing import TYPE_CHECKING, Any, Self
 import httpx
 from attrs import define, evolve, field
 
-from zuora_oauth._masking import mask
-from zuora_oauth._transport import cookie_jar
+from zuora_oauth.runtime import cookie_jar, mask
 
 if TYPE_CHECKING:
     import asyncio
 
-#: Used when no timeout is given: never "no timeout", so a dead server cannot hang a caller forever.
-DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+#: Used when no timeout is given: never "no timeout", so a dead server cannot hang a caller forever. Reads wait
+#: up to 120 s, as long as Zuora lets a request run before its gateway answers 504.
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0, read=120.0)
 
 #: Retries of a failed call (429, 5xx, connection errors, timeouts) before its error is raised.
 DEFAULT_MAX_RETRIES = 2

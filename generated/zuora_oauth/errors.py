@@ -1,12 +1,13 @@
 """The errors raised by this package's operations: the hierarchy shared by every generated Zuora module."""
 
-from zuora_oauth._error_body import ErrorReason
-from zuora_oauth._exceptions import (
+from zuora_oauth.runtime import (
     ApiConnectionError,
     ApiError,
     ApiTimeoutError,
     AuthenticationError,
     BadRequestError,
+    BusinessError,
+    ErrorReason,
     InvalidRequestError,
     MalformedResponseError,
     NotFoundError,
@@ -22,6 +23,7 @@ __all__ = [
     "ApiTimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "BusinessError",
     "ErrorReason",
     "InvalidRequestError",
     "MalformedResponseError",

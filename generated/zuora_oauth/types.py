@@ -1,17 +1,11 @@
 """Contains some shared types for properties"""
 
 from collections.abc import Mapping, MutableMapping
-from typing import IO, BinaryIO, Generic, Literal, TypeVar
+from typing import IO, BinaryIO, Generic, TypeVar
 
 from attrs import define
 
-
-class Unset:
-    def __bool__(self) -> Literal[False]:
-        return False
-
-
-UNSET: Unset = Unset()
+from zuora_oauth.runtime import UNSET, Unset
 
 # The types that `httpx.Client(files=)` can accept, copied from that library.
 FileContent = IO[bytes] | bytes | str

@@ -109,8 +109,54 @@ class MalformedResponseError(ApiError):
     """A 2xx answer whose body is not what the operation promises (not JSON, wrong shape, missing fields)."""
 
 
+class BusinessError(ApiError):
+    """A 2xx answer that says it failed: Zuora's ``{"success": false, "reasons": [...], "processId": ...}``.
+
+    Zuora answers many failures with HTTP 200 ("HTTP 200 doesn't mean your call succeeded"). ``code`` is the HTTP
+    status, ``reasons`` Zuora's codes and messages, ``process_id`` its ``processId``, ``request_id`` the
+    ``Zuora-Request-Id`` header, and ``parsed`` the answer read into the operation's model (None when the failure
+    body does not fit it). ``transient`` tells whether a reason code is one Zuora calls worth retrying.
+    """
+
+    process_id: str | None
+    parsed: object
+
+    def __init__(self, message: str | None = None, *, process_id: str | None = None, **kwargs: Any) -> None:
+        self.process_id = process_id
+        self.parsed = None
+        super().__init__(message, **kwargs)
+
+    @property
+    def transient(self) -> bool:
+        """Whether a reason code ends in 50 (lock contention), 61 (temporary error), 70 (limit) or 99 (integration).
+
+        Zuora's reason codes are 8 digits whose last two classify the failure; these four are transient.
+        """
+        return any(
+            isinstance(reason.code, int) and reason.code >= 100 and reason.code % 100 in _TRANSIENT_REASON_SUFFIXES
+            for reason in self.reasons
+        )
+
+    def _text(self) -> str:
+        text = super()._text()
+        return f"{text} (processId: {self.process_id})" if self.process_id else text
+
+
+_TRANSIENT_REASON_SUFFIXES = frozenset({50, 61, 70, 99})
+
+
 class ApiConnectionError(ApiError):
-    """No HTTP response at all: refused, reset, DNS or TLS failure. ``code`` is 0."""
+    """No HTTP response at all: refused, reset, DNS or TLS failure. ``code`` is 0.
+
+    ``request_sent`` is False only when the request cannot have reached the server (the connection never opened),
+    which makes a retry safe for any method.
+    """
+
+    request_sent: bool
+
+    def __init__(self, message: str | None = None, *, request_sent: bool = True, **kwargs: Any) -> None:
+        self.request_sent = request_sent
+        super().__init__(message, **kwargs)
 
 
 class ApiTimeoutError(ApiConnectionError):

@@ -1,7 +1,9 @@
 """Send one operation's request with the shared retry policy, turning every failure into a typed ApiError.
 
-Generated endpoint modules call :func:`send`/:func:`asend` instead of ``httpx.Client.request``; this is what
-makes every module generated with these templates raise the same errors and retry the same way.
+Generated endpoint modules call :func:`send`/:func:`asend` (through ``zuora_oauth.runtime``) instead of
+``httpx.Client.request``; this is what makes every module generated with these templates raise the same errors,
+retry the same way (never repeating a write without an Idempotency-Key) and treat Zuora's ``"success": false``
+answers as failures.
 """
 
 from __future__ import annotations
@@ -10,11 +12,13 @@ import functools
 import http.cookiejar
 import logging
 import time
+import uuid
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, Protocol, TypeVar
 
 import httpx
 
+from ._business import business_failure
 from ._exceptions import (
     ApiConnectionError,
     ApiError,
@@ -25,9 +29,9 @@ from ._exceptions import (
     error_from_response,
     malformed_response,
 )
-from ._masking import SECRET_FIELD_NAMES
+from ._masking import is_secret_name
 from ._model_fields import FieldError
-from ._retry import RetryPolicy
+from ._retry import KEYED_METHODS, RetryPolicy
 
 logger = logging.getLogger("zuora_oauth")
 
@@ -52,8 +56,28 @@ if TYPE_CHECKING:  # protocols for the type checker only: building Protocol clas
 
 T = TypeVar("T")
 
-#: Headers that carry credentials; a request that posts client credentials in its body sends none of them.
+#: Headers that carry credentials; an operation whose ``security`` is ``[]`` sends none of them.
 CREDENTIAL_HEADERS = ("authorization", "apiaccesskeyid", "apisecretaccesskey")
+
+IDEMPOTENCY_KEY = "Idempotency-Key"
+
+
+class Operation(NamedTuple, Generic[T]):
+    """One generated operation, as its module's ``OPERATION``: what the transport needs besides the request.
+
+    ``build`` turns the operation's arguments into request keyword arguments (the module's ``_get_kwargs``) and
+    ``parse`` reads a 2xx answer. ``sends_credentials`` is False for an operation whose spec says
+    ``security: []`` (Zuora's token request): no Authorization header or httpx auth goes with it.
+    ``replay_safe`` marks a POST that may be repeated without harm (a second OAuth token), so it keeps the
+    retries of idempotent methods.
+    """
+
+    method: str
+    path: str
+    build: Callable[..., dict[str, Any]]
+    parse: Callable[[httpx.Response], T]
+    sends_credentials: bool = True
+    replay_safe: bool = False
 
 
 class _SendableCookiePolicy(http.cookiejar.DefaultCookiePolicy):
@@ -76,39 +100,41 @@ def cookie_jar(cookies: Mapping[str, str]) -> http.cookiejar.CookieJar:
     return jar
 
 
-def send(
-    client: SyncClient, kwargs: Mapping[str, Any], parse: Callable[[httpx.Response], T]
-) -> tuple[httpx.Response, T]:
+def send(client: SyncClient, kwargs: Mapping[str, Any], operation: Operation[T]) -> tuple[httpx.Response, T]:
     """Send with retries and parse the 2xx answer, or raise the typed error of the last attempt.
 
-    ``parse`` only ever sees a 2xx response; whatever it raises on a body of the wrong shape becomes a
-    MalformedResponseError, so no ValueError, KeyError or JSONDecodeError reaches the caller.
+    ``operation.parse`` only ever sees a 2xx response that does not say ``"success": false``; whatever it raises
+    on a body of the wrong shape becomes a MalformedResponseError, so no ValueError, KeyError or JSONDecodeError
+    reaches the caller.
     """
     secrets = _secrets_of(kwargs)
     _check_headers(kwargs)
     policy = _policy(client.max_retries)
     http = client.get_httpx_client()
+    kwargs = _with_idempotency_key(kwargs, operation, http.headers)
     retries = 0
     slept = 0.0
     while True:
+        request, auth = _build_request(http, kwargs, operation)
         try:
-            request, auth = _build_request(http, kwargs)
             response = _raise_for_status(_send_once(http, request, auth, secrets), secrets)
+            return response, _parse(response, operation, secrets)
         except ApiError as error:
-            delay = policy.delay_before_retry(error, retries, slept)
+            # Whether the request went with a key is read off the request itself: the client's default headers
+            # are merged into it, and its event hooks (run on this very object) may have added or removed one.
+            keyed = IDEMPOTENCY_KEY in request.headers
+            delay = policy.delay_before_retry(
+                error, retries, slept, method=operation.method, idempotency_key=keyed, replay_safe=operation.replay_safe
+            )
             if delay is None:
                 raise
             _log_retry(kwargs, error, retries + 1, policy.max_retries, delay)
             time.sleep(delay)
             retries += 1
             slept += delay
-        else:
-            return response, _parse(response, parse, secrets)
 
 
-async def asend(
-    client: AsyncClient, kwargs: Mapping[str, Any], parse: Callable[[httpx.Response], T]
-) -> tuple[httpx.Response, T]:
+async def asend(client: AsyncClient, kwargs: Mapping[str, Any], operation: Operation[T]) -> tuple[httpx.Response, T]:
     """The asyncio twin of :func:`send`; sleeps with ``asyncio.sleep`` so the event loop keeps running."""
     import asyncio  # noqa: PLC0415  (only async programs pay for importing asyncio)
 
@@ -116,42 +142,84 @@ async def asend(
     _check_headers(kwargs)
     policy = _policy(client.max_retries)
     http = client.get_async_httpx_client()
+    kwargs = _with_idempotency_key(kwargs, operation, http.headers)
     retries = 0
     slept = 0.0
     while True:
+        request, auth = _build_request(http, kwargs, operation)
         try:
-            request, auth = _build_request(http, kwargs)
             response = _raise_for_status(await _asend_once(http, request, auth, secrets), secrets)
+            return response, _parse(response, operation, secrets)
         except ApiError as error:
-            delay = policy.delay_before_retry(error, retries, slept)
+            # Whether the request went with a key is read off the request itself: the client's default headers
+            # are merged into it, and its event hooks (run on this very object) may have added or removed one.
+            keyed = IDEMPOTENCY_KEY in request.headers
+            delay = policy.delay_before_retry(
+                error, retries, slept, method=operation.method, idempotency_key=keyed, replay_safe=operation.replay_safe
+            )
             if delay is None:
                 raise
             _log_retry(kwargs, error, retries + 1, policy.max_retries, delay)
             await asyncio.sleep(delay)
             retries += 1
             slept += delay
-        else:
-            return response, _parse(response, parse, secrets)
 
 
-def _parse(response: httpx.Response, parse: Callable[[httpx.Response], T], secrets: Sequence[str]) -> T:
+def _with_idempotency_key(
+    kwargs: Mapping[str, Any], operation: Operation[Any], client_headers: httpx.Headers
+) -> Mapping[str, Any]:
+    """``kwargs`` with a fresh Idempotency-Key for a POST or PATCH, the same on every attempt of this call.
+
+    A key the caller set (as an operation parameter or a default header of the client) wins. Zuora keeps the
+    first result for a key 24 h, so a retried write is answered from that result instead of being done again.
+    """
+    if operation.method.upper() not in KEYED_METHODS or operation.replay_safe:
+        return kwargs
+    headers = kwargs.get("headers") or {}
+    if any(name.lower() == "idempotency-key" for name in headers) or IDEMPOTENCY_KEY in client_headers:
+        return kwargs
+    return {**kwargs, "headers": {**headers, IDEMPOTENCY_KEY: str(uuid.uuid4())}}
+
+
+def _parse(response: httpx.Response, operation: Operation[T], secrets: Sequence[str]) -> T:
+    failure = business_failure(response, secrets)
     try:
-        return parse(response)
+        parsed = operation.parse(response)
     except FieldError as exc:
+        if failure is not None:
+            raise failure from None
         raise malformed_response(response, str(exc), secrets) from exc
     except UnicodeDecodeError as exc:
         raise malformed_response(response, "body is not UTF-8 JSON", secrets) from exc
     except ValueError as exc:  # json.JSONDecodeError among them
         raise malformed_response(response, f"body is not the expected JSON ({type(exc).__name__})", secrets) from exc
     except (TypeError, KeyError, AttributeError, RecursionError) as exc:
+        if failure is not None:
+            raise failure from None
         raise malformed_response(response, f"body has an unexpected shape ({type(exc).__name__})", secrets) from exc
+    if failure is not None:
+        failure.parsed = parsed if not secrets else _parse_redacted(failure, operation)
+        raise failure
+    return parsed
+
+
+def _parse_redacted(failure: ApiError, operation: Operation[Any]) -> Any:
+    """The failure's answer read from its redacted body: a server that echoed the request's card number or password
+    must not hand it to every error reporter through ``BusinessError.parsed``."""
+    echo = httpx.Response(failure.code, headers=failure.response_headers, content=failure.response_body.encode("utf-8"))
+    try:
+        return operation.parse(echo)
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        return None
 
 
 _Auth = httpx.Auth | httpx._client.UseClientDefault | None
 
 
-def _build_request(http: httpx.Client | httpx.AsyncClient, kwargs: Mapping[str, Any]) -> tuple[httpx.Request, _Auth]:
-    """The request, and the auth to send it with: none at all for a request posting client credentials."""
+def _build_request(
+    http: httpx.Client | httpx.AsyncClient, kwargs: Mapping[str, Any], operation: Operation[Any]
+) -> tuple[httpx.Request, _Auth]:
+    """The request, and the auth to send it with: none at all for an operation whose spec sends no credentials."""
     try:
         url = kwargs.get("url")
         if isinstance(url, str) and http.base_url.is_absolute_url:
@@ -159,7 +227,7 @@ def _build_request(http: httpx.Client | httpx.AsyncClient, kwargs: Mapping[str, 
         request = http.build_request(**kwargs)
     except (httpx.InvalidURL, httpx.UnsupportedProtocol, UnicodeError, TypeError, ValueError) as exc:
         raise InvalidRequestError(f"Cannot build the request: {exc}", secrets=_secrets_of(kwargs)) from exc
-    if not _posts_client_credentials(kwargs):
+    if operation.sends_credentials:
         return request, httpx.USE_CLIENT_DEFAULT
     for name in CREDENTIAL_HEADERS:
         if name in request.headers:
@@ -231,12 +299,17 @@ def _raise_for_status(response: httpx.Response, secrets: Sequence[str]) -> httpx
 
 def _connection_error(exc: Exception, secrets: Sequence[str]) -> ApiError:
     """The error of a call that got no usable answer; the transport's text quotes raw server bytes, so redact it."""
+    sent = not isinstance(exc, _NEVER_SENT)
     if isinstance(exc, httpx.TimeoutException):
-        return ApiTimeoutError()
+        return ApiTimeoutError(request_sent=sent)
     if isinstance(exc, httpx.UnsupportedProtocol | httpx.LocalProtocolError | httpx.InvalidURL):
         return InvalidRequestError(f"Cannot send the request: {exc}", secrets=secrets)
     text = f"Connection failed: {exc}" if str(exc) else f"Connection failed ({type(exc).__name__})"
-    return ApiConnectionError(text, secrets=secrets)
+    return ApiConnectionError(text, request_sent=sent, secrets=secrets)
+
+
+#: Failures before a connection carried any byte of the request: a retry cannot repeat its effect.
+_NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 def _body_error(response: httpx.Response, exc: Exception, secrets: Sequence[str]) -> ApiError:
@@ -264,15 +337,30 @@ def _check_headers(kwargs: Mapping[str, Any]) -> None:
 
 
 def _secrets_of(kwargs: Mapping[str, Any]) -> tuple[str, ...]:
-    body = kwargs.get("data") or kwargs.get("json")
-    if not isinstance(body, Mapping):
-        return ()
-    return tuple(value for key, value in body.items() if key in SECRET_FIELD_NAMES and isinstance(value, str))
+    """The secret values a request carries (by field name, at any depth of a JSON or form body).
+
+    Error texts are redacted of them, in case a server echoes the request (a card number in a 400's message).
+    """
+    found: list[str] = []
+    _collect_secrets(kwargs.get("data") or kwargs.get("json"), found, depth=0)
+    return tuple(found)
 
 
-def _posts_client_credentials(kwargs: Mapping[str, Any]) -> bool:
-    data = kwargs.get("data")
-    return isinstance(data, Mapping) and "client_secret" in data
+def _collect_secrets(value: Any, found: list[str], depth: int) -> None:
+    if depth > _MAX_SECRET_DEPTH:
+        return
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if isinstance(key, str) and is_secret_name(key) and isinstance(item, str | int) and item != "":
+                found.append(str(item))
+            else:
+                _collect_secrets(item, found, depth + 1)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _collect_secrets(item, found, depth + 1)
+
+
+_MAX_SECRET_DEPTH = 8
 
 
 def _log_retry(kwargs: Mapping[str, Any], error: ApiError, attempt: int, max_retries: int, delay: float) -> None:

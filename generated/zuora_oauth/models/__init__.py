@@ -2,7 +2,7 @@
 
 from typing import TYPE_CHECKING
 
-from zuora_oauth._lazy import lazy_exports
+from zuora_oauth.runtime import lazy_exports
 
 if TYPE_CHECKING:
     from .common_error_response import CommonErrorResponse

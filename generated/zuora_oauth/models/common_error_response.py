@@ -6,8 +6,7 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from zuora_oauth._masking import masked_repr
-from zuora_oauth._model_fields import FieldError, check_int, check_str
+from zuora_oauth import runtime as _zr
 
 from ..types import UNSET, Unset
 
@@ -44,13 +43,18 @@ class CommonErrorResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, Mapping):
-            raise FieldError("CommonErrorResponse must be a JSON object")
-        d = dict(src_dict)
-        code = check_int(d.pop("code"), "CommonErrorResponse.code") if "code" in d else UNSET
+        d = _zr.fields(src_dict, "CommonErrorResponse")
+        try:
+            code = _zr.optional(d, "code")
+            if not isinstance(code, Unset):
+                code = _zr.read_int(code)
 
-        message = check_str(d.pop("message"), "CommonErrorResponse.message") if "message" in d else UNSET
+            message = _zr.optional(d, "message")
+            if not isinstance(message, Unset):
+                message = _zr.read_str(message)
 
+        except _zr.READ_ERRORS as error:
+            raise _zr.field_error(error, "CommonErrorResponse", d.key) from error
         common_error_response = cls(
             code=code,
             message=message,
@@ -60,7 +64,7 @@ class CommonErrorResponse:
         return common_error_response
 
     def __repr__(self) -> str:
-        return masked_repr(self)
+        return _zr.masked_repr(self)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -5,8 +5,7 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
-from zuora_oauth._masking import masked_repr
-from zuora_oauth._model_fields import FieldError, check_str, required
+from zuora_oauth import runtime as _zr
 
 from ..models.grant_type import GrantType
 
@@ -49,15 +48,16 @@ class TokenRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, Mapping):
-            raise FieldError("TokenRequest must be a JSON object")
-        d = dict(src_dict)
-        client_id = check_str(required(d, "client_id", "TokenRequest"), "TokenRequest.client_id")
+        d = _zr.fields(src_dict, "TokenRequest")
+        try:
+            client_id = _zr.read_str(_zr.required(d, "client_id"))
 
-        client_secret = check_str(required(d, "client_secret", "TokenRequest"), "TokenRequest.client_secret")
+            client_secret = _zr.read_str(_zr.required(d, "client_secret"))
 
-        grant_type = GrantType(required(d, "grant_type", "TokenRequest"))
+            grant_type = _zr.enum_value(GrantType, _zr.required(d, "grant_type"))
 
+        except _zr.READ_ERRORS as error:
+            raise _zr.field_error(error, "TokenRequest", d.key) from error
         token_request = cls(
             client_id=client_id,
             client_secret=client_secret,
@@ -67,4 +67,4 @@ class TokenRequest:
         return token_request
 
     def __repr__(self) -> str:
-        return masked_repr(self)
+        return _zr.masked_repr(self)

@@ -6,8 +6,7 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from zuora_oauth._masking import masked_repr
-from zuora_oauth._model_fields import FieldError, check_float, check_str, required
+from zuora_oauth import runtime as _zr
 
 from ..types import UNSET, Unset
 
@@ -67,19 +66,28 @@ class TokenResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, Mapping):
-            raise FieldError("TokenResponse must be a JSON object")
-        d = dict(src_dict)
-        access_token = check_str(required(d, "access_token", "TokenResponse"), "TokenResponse.access_token")
+        d = _zr.fields(src_dict, "TokenResponse")
+        try:
+            access_token = _zr.read_str(_zr.required(d, "access_token"))
 
-        token_type = check_str(d.pop("token_type"), "TokenResponse.token_type") if "token_type" in d else UNSET
+            token_type = _zr.optional(d, "token_type")
+            if not isinstance(token_type, Unset):
+                token_type = _zr.read_str(token_type)
 
-        expires_in = check_float(d.pop("expires_in"), "TokenResponse.expires_in") if "expires_in" in d else UNSET
+            expires_in = _zr.optional(d, "expires_in")
+            if not isinstance(expires_in, Unset):
+                expires_in = _zr.read_float(expires_in)
 
-        scope = check_str(d.pop("scope"), "TokenResponse.scope") if "scope" in d else UNSET
+            scope = _zr.optional(d, "scope")
+            if not isinstance(scope, Unset):
+                scope = _zr.read_str(scope)
 
-        jti = check_str(d.pop("jti"), "TokenResponse.jti") if "jti" in d else UNSET
+            jti = _zr.optional(d, "jti")
+            if not isinstance(jti, Unset):
+                jti = _zr.read_str(jti)
 
+        except _zr.READ_ERRORS as error:
+            raise _zr.field_error(error, "TokenResponse", d.key) from error
         token_response = cls(
             access_token=access_token,
             token_type=token_type,
@@ -92,7 +100,7 @@ class TokenResponse:
         return token_response
 
     def __repr__(self) -> str:
-        return masked_repr(self)
+        return _zr.masked_repr(self)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -6,8 +6,7 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from zuora_oauth._masking import masked_repr
-from zuora_oauth._model_fields import FieldError, check_str
+from zuora_oauth import runtime as _zr
 
 from ..types import UNSET, Unset
 
@@ -38,11 +37,14 @@ class UnauthorizedResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, Mapping):
-            raise FieldError("UnauthorizedResponse must be a JSON object")
-        d = dict(src_dict)
-        message = check_str(d.pop("message"), "UnauthorizedResponse.message") if "message" in d else UNSET
+        d = _zr.fields(src_dict, "UnauthorizedResponse")
+        try:
+            message = _zr.optional(d, "message")
+            if not isinstance(message, Unset):
+                message = _zr.read_str(message)
 
+        except _zr.READ_ERRORS as error:
+            raise _zr.field_error(error, "UnauthorizedResponse", d.key) from error
         unauthorized_response = cls(
             message=message,
         )
@@ -51,7 +53,7 @@ class UnauthorizedResponse:
         return unauthorized_response
 
     def __repr__(self) -> str:
-        return masked_repr(self)
+        return _zr.masked_repr(self)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -2,7 +2,7 @@ from typing import Any
 
 import httpx
 
-from zuora_oauth import _transport
+from zuora_oauth import runtime as _zr
 
 from ...client import AuthenticatedClient, Client
 from ...models.token_request import TokenRequest
@@ -17,15 +17,15 @@ def _get_kwargs(
     zuora_entity_ids: str | Unset = UNSET,
     zuora_org_ids: str | Unset = UNSET,
 ) -> dict[str, Any]:
-    headers: dict[str, Any] = {}
+    _headers: dict[str, Any] = {}
     if not isinstance(zuora_track_id, Unset):
-        headers["Zuora-Track-Id"] = zuora_track_id
+        _headers["Zuora-Track-Id"] = zuora_track_id
 
     if not isinstance(zuora_entity_ids, Unset):
-        headers["Zuora-Entity-Ids"] = zuora_entity_ids
+        _headers["Zuora-Entity-Ids"] = zuora_entity_ids
 
     if not isinstance(zuora_org_ids, Unset):
-        headers["Zuora-Org-Ids"] = zuora_org_ids
+        _headers["Zuora-Org-Ids"] = zuora_org_ids
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -33,17 +33,28 @@ def _get_kwargs(
     }
 
     _kwargs["data"] = body.to_dict()
-    headers["Content-Type"] = "application/x-www-form-urlencoded"
+    _headers["Content-Type"] = "application/x-www-form-urlencoded"
 
-    _kwargs["headers"] = headers
+    _kwargs["headers"] = _headers
     return _kwargs
 
 
 def _parse_response(response: httpx.Response) -> TokenResponse:
     """Read a 2xx answer: the transport has raised an ApiError for every other status already."""
-    response_200 = TokenResponse.from_dict(response.json())
+    response_200 = TokenResponse.from_dict(_zr.json_body(response))
 
     return response_200
+
+
+#: This operation for zuora_oauth.runtime: how to build its request and read its answer, and the spec's facts.
+OPERATION = _zr.Operation(
+    "POST",
+    "/oauth/token",
+    _get_kwargs,
+    _parse_response,
+    sends_credentials=False,
+    replay_safe=True,
+)
 
 
 def _build_response(response: httpx.Response, parsed: TokenResponse) -> Response[TokenResponse]:
@@ -84,24 +95,23 @@ def sync_detailed(
             credentials grant.
 
     Raises:
-        errors.ApiError: For every answer other than a usable 2xx, after the retries of Client.max_retries: a subclass
-            per status (BadRequestError, AuthenticationError, PermissionDeniedError, NotFoundError, RateLimitError,
-            ServerError), MalformedResponseError for an unusable 2xx body, ApiConnectionError (code 0) when no answer
-            came, ApiTimeoutError when it came too late, InvalidRequestError when the arguments cannot be sent.
+        zuora_oauth.ApiError: for every outcome other than a usable 2xx answer (a subclass per status, BusinessError
+            for Zuora's "success": false, ApiConnectionError/ApiTimeoutError without an answer, MalformedResponseError
+            for a body that does not fit), after the shared retry policy.
 
     Returns:
         Response[TokenResponse]
     """
 
-    kwargs = _get_kwargs(
+    _request = _get_kwargs(
         body=body,
         zuora_track_id=zuora_track_id,
         zuora_entity_ids=zuora_entity_ids,
         zuora_org_ids=zuora_org_ids,
     )
 
-    response, parsed = _transport.send(client, kwargs, _parse_response)
-    return _build_response(response, parsed)
+    _response, _parsed = _zr.send(client, _request, OPERATION)
+    return _build_response(_response, _parsed)
 
 
 def sync(
@@ -133,10 +143,9 @@ def sync(
             credentials grant.
 
     Raises:
-        errors.ApiError: For every answer other than a usable 2xx, after the retries of Client.max_retries: a subclass
-            per status (BadRequestError, AuthenticationError, PermissionDeniedError, NotFoundError, RateLimitError,
-            ServerError), MalformedResponseError for an unusable 2xx body, ApiConnectionError (code 0) when no answer
-            came, ApiTimeoutError when it came too late, InvalidRequestError when the arguments cannot be sent.
+        zuora_oauth.ApiError: for every outcome other than a usable 2xx answer (a subclass per status, BusinessError
+            for Zuora's "success": false, ApiConnectionError/ApiTimeoutError without an answer, MalformedResponseError
+            for a body that does not fit), after the shared retry policy.
 
     Returns:
         TokenResponse
@@ -180,24 +189,23 @@ async def asyncio_detailed(
             credentials grant.
 
     Raises:
-        errors.ApiError: For every answer other than a usable 2xx, after the retries of Client.max_retries: a subclass
-            per status (BadRequestError, AuthenticationError, PermissionDeniedError, NotFoundError, RateLimitError,
-            ServerError), MalformedResponseError for an unusable 2xx body, ApiConnectionError (code 0) when no answer
-            came, ApiTimeoutError when it came too late, InvalidRequestError when the arguments cannot be sent.
+        zuora_oauth.ApiError: for every outcome other than a usable 2xx answer (a subclass per status, BusinessError
+            for Zuora's "success": false, ApiConnectionError/ApiTimeoutError without an answer, MalformedResponseError
+            for a body that does not fit), after the shared retry policy.
 
     Returns:
         Response[TokenResponse]
     """
 
-    kwargs = _get_kwargs(
+    _request = _get_kwargs(
         body=body,
         zuora_track_id=zuora_track_id,
         zuora_entity_ids=zuora_entity_ids,
         zuora_org_ids=zuora_org_ids,
     )
 
-    response, parsed = await _transport.asend(client, kwargs, _parse_response)
-    return _build_response(response, parsed)
+    _response, _parsed = await _zr.asend(client, _request, OPERATION)
+    return _build_response(_response, _parsed)
 
 
 async def asyncio(
@@ -229,10 +237,9 @@ async def asyncio(
             credentials grant.
 
     Raises:
-        errors.ApiError: For every answer other than a usable 2xx, after the retries of Client.max_retries: a subclass
-            per status (BadRequestError, AuthenticationError, PermissionDeniedError, NotFoundError, RateLimitError,
-            ServerError), MalformedResponseError for an unusable 2xx body, ApiConnectionError (code 0) when no answer
-            came, ApiTimeoutError when it came too late, InvalidRequestError when the arguments cannot be sent.
+        zuora_oauth.ApiError: for every outcome other than a usable 2xx answer (a subclass per status, BusinessError
+            for Zuora's "success": false, ApiConnectionError/ApiTimeoutError without an answer, MalformedResponseError
+            for a body that does not fit), after the shared retry policy.
 
     Returns:
         TokenResponse
