@@ -80,6 +80,37 @@ def verdicts(results: dict[str, Any]) -> list[Verdict]:
             )
         )
 
+    row, stock = _row(imports, "zuora-sized module: ours"), _row(imports, "zuora-sized module: stock")
+    shape = imports.get("zuora_sized_module", {})
+    what = (
+        f"{shape.get('operations', '?')} operations, {shape.get('schemas', '?')} schemas, {shape.get('tags', '?')} tags"
+    )
+    if "error" in row:
+        out.append(
+            Verdict(
+                f"cold `{dict(STATEMENTS)['zuora-sized module: ours']}` ({what})",
+                "≤ 1.3× `import httpx`",
+                _err(row),
+                None,
+                "",
+            )
+        )
+    else:
+        stock_text = (
+            f"stock templates `{stock['statement']}` {stock['wall_ratio']:.2f}×"
+            if "error" not in stock
+            else _err(stock)
+        )
+        out.append(
+            Verdict(
+                f"cold `{row['statement']}` on a generated module of {what}",
+                "≤ 1.3× `import httpx`",
+                f"{row['wall_ratio']:.2f}× time ({row['import_wall_s'] * 1000:.0f} ms), {row['peak_rss_mib']:.1f} MiB",
+                row["wall_ratio"] <= 1.3,
+                stock_text,
+            )
+        )
+
     token = results.get("token_cpu", {})
     row = _row(token, OURS)
     peers = ", ".join(
