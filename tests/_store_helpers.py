@@ -33,8 +33,8 @@ def get(auth: ZuoraAuth, fake: FakeZuora) -> int:
         return client.get(fake.base_url + "/v1/accounts/A").status_code
 
 
-def key_of(fake: FakeZuora) -> str:
-    return store_key(fake.base_url, fake.client_id, None, None)
+def key_of(fake: FakeZuora, secret: str = CANARY_SECRET) -> str:
+    return store_key(fake.base_url, fake.client_id, None, None, client_secret=secret)
 
 
 def warnings(caplog: pytest.LogCaptureFixture, text: str) -> list[str]:

@@ -271,7 +271,8 @@ def test_an_unusable_2xx_body_is_a_malformed_response_error(
     assert type(error) is MalformedResponseError
     assert error.code == 200
     assert problem in error.message
-    assert error.response_body == body
+    # The body as answered, but a token's value masked: a refused 2xx may hold a live token (issue 10).
+    assert error.response_body == (body.replace('"abc"', '"****"') if '"access_token": ' in body else body)
     assert fake.token_requests == 1  # a malformed answer is not retried
 
 

@@ -6,7 +6,8 @@ and sent through the four ways a token is requested: ``OAuthApi.create_token``, 
 outcome each must have:
 
 * a final 2xx whose (decoded) body is JSON of the TokenResponse schema -> that token;
-* any other 2xx -> MalformedResponseError with ``code`` = the status;
+* any other 2xx, and a 2xx whose decoded body is larger than the 1 MiB a token answer is read to ->
+  MalformedResponseError with ``code`` = the status;
 * 400/401/403/404/429 -> their subclass; 500-599 -> ServerError; every other status (3xx, 402, 418, ...) ->
   ApiError itself, never a status subclass; ``code`` is always the status;
 * no usable HTTP answer at all -> ApiConnectionError with ``code`` 0.
@@ -69,6 +70,8 @@ SECRET_SPELLINGS = (
     CANARY_SECRET.replace("/", "\\/"),
 )
 TIMEOUT = httpx.Timeout(10.0)
+#: The most read of a token answer (README, Reliability 6): a larger body is not a token answer.
+TOKEN_ANSWER_CAP = 1 << 20
 _TLS = ssl.create_default_context()  # built once: every client would otherwise load the CA bundle again
 
 FUZZ = settings(
@@ -219,6 +222,8 @@ def expected_for_create_token(wire: Wire) -> Expected:
     undecodable = wire.encoding == "corrupt-gzip" and wire.has_body
     if not 200 <= status <= 299:
         return Expected(error_class_for_status(status), status)
+    if wire.has_body and len(wire.body) > TOKEN_ANSWER_CAP:
+        return Expected(MalformedResponseError, status)
     parsed, value = _json_body(wire)
     if parsed and not undecodable and _says_json(wire) and isinstance(value, dict) and value.get("success") is False:
         return Expected(BusinessError, status)  # Zuora's HTTP-200 failure shape
@@ -660,6 +665,10 @@ REGRESSIONS = [
     Wire(400, b"abc", headers=((b"Content-Type", b"text/plain; charset=utf-16"),)),
     Wire(503, b"abcd", headers=((b"Content-Type", b"application/json; charset=UTF-32"),)),
     Wire(200, b"not json", headers=((b"Content-Type", b"application/json; charset=utf-16"),)),
+    # A valid token behind more than the 1 MiB a token answer is read to, and a 3 MiB 503: read to the cap only.
+    Wire(200, _huge(0, 1 << 20)),
+    Wire(200, _huge(0, 1 << 20), encoding="gzip", framing="chunked"),
+    Wire(503, _huge(2, 3 << 20), framing="close"),
     # Non-standard statuses: 520 (Cloudflare) is a ServerError, 299/399/499 are what their class says.
     Wire(520, b"<html>"),
     Wire(299, b"{}"),

@@ -8,7 +8,15 @@ import httpx
 import pytest
 
 from tests.conftest import CANARY_SECRET
-from zuora_oauth import ApiError, AuthenticatedClient, AuthenticationError, Client, OAuthApi, ZuoraAuth
+from zuora_oauth import (
+    ApiError,
+    AuthenticatedClient,
+    AuthenticationError,
+    Client,
+    InvalidRequestError,
+    OAuthApi,
+    ZuoraAuth,
+)
 from zuora_oauth.models import GrantType, TokenRequest, TokenResponse
 from zuora_oauth.testing import FakeZuora
 
@@ -30,7 +38,7 @@ def test_client_timeouts_are_explicit() -> None:
     assert Client(base_url="https://x").get_httpx_client().timeout == httpx.Timeout(30.0, connect=10.0, read=120.0)
     assert Client(base_url="https://x", timeout=5).get_httpx_client().timeout == httpx.Timeout(5.0)
     for never in (None, 0, -1, httpx.Timeout(None)):
-        with pytest.raises(TypeError):
+        with pytest.raises(InvalidRequestError):  # like ZuoraAuth (issue 10): a typed error, not a TypeError
             Client(base_url="https://x", timeout=never)  # type: ignore[arg-type]
 
 

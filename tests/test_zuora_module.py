@@ -124,7 +124,8 @@ def make_client(billing: ModuleType, fake: FakeZuora, server: BillingServer) -> 
     """``zuora_billing.Client`` for ``server``, authenticated by a ZuoraAuth that gets its tokens from ``fake``."""
 
     def make(*, timeout: float = 10.0, max_retries: int = 2, **httpx_args: Any) -> Any:
-        auth = ZuoraAuth(fake.client_id, CANARY_SECRET, base_url=fake.base_url)
+        # The resource server is another origin than the token endpoint's: it gets the token only when listed.
+        auth = ZuoraAuth(fake.client_id, CANARY_SECRET, base_url=fake.base_url, extra_origins=[server.base_url])
         return billing.Client(
             base_url=server.base_url,
             timeout=httpx.Timeout(timeout),

@@ -13,7 +13,8 @@ import httpx
 
 from ._business import json_body
 from ._exceptions import malformed_response
-from ._transport import Operation, asend, send
+from ._operation import Operation
+from ._transport import asend, send
 
 if TYPE_CHECKING:
     from ._transport import AsyncClient, SyncClient

@@ -47,3 +47,23 @@ class RefreshSchedule(NamedTuple):
         if remaining > self.mandatory(lifetime):
             return Phase.ADVISORY
         return Phase.MANDATORY
+
+
+#: After the token endpoint refused the credentials (401 or 403), callers get that error without a new token
+#: request for a back-off that starts here and doubles while the refusals repeat...
+CREDENTIAL_BACKOFF_FIRST = 1.0
+
+#: ...up to this (Zuora allows 100 token requests a minute per IP address; a wrong secret must not use them up).
+CREDENTIAL_BACKOFF_MAX = 300.0
+
+
+def credential_backoff(refusals: int) -> float:
+    """Seconds without a token request after the ``refusals``-th refusal in a row (1 s, 2 s, 4 s... to 5 min)."""
+    if refusals <= 0:
+        return 0.0
+    return min(CREDENTIAL_BACKOFF_FIRST * 2.0 ** min(refusals - 1, 64), CREDENTIAL_BACKOFF_MAX)
+
+
+def is_refusal(code: int) -> bool:
+    """Whether a token endpoint status says the credentials themselves were refused (not a passing fault)."""
+    return code in (401, 403)

@@ -19,8 +19,9 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, NamedTuple
 
 from ._exceptions import ApiError
+from ._fork import reset_in_forked_children
 from ._masking import mask
-from ._schedule import Phase, RefreshSchedule
+from ._schedule import Phase, RefreshSchedule, credential_backoff, is_refusal
 from .stores._record import TokenRecord
 
 if TYPE_CHECKING:
@@ -34,6 +35,11 @@ STALE_FLIGHT_SECONDS = 300.0
 
 #: Cap of the back-off a server's Retry-After can impose on the whole cache.
 MAX_SERVER_BACKOFF = 60.0
+
+#: How often a waiter checks that the refresh it waits for can still finish: a leader whose event loop was closed
+#: never will, and one whose loop has not been running for :data:`IDLE_LEADER_SECONDS` is not progressing.
+LEADER_CHECK_INTERVAL = 0.5
+IDLE_LEADER_SECONDS = 5.0
 
 
 class _Entry(NamedTuple):
@@ -71,13 +77,32 @@ _Outcome = TokenRecord | ApiError | _LeaderGone
 class _Flight:
     """One refresh in progress. The future is started at once, so a waiter's cancellation cannot cancel it."""
 
-    __slots__ = ("future", "loop", "started")
+    __slots__ = ("future", "idle_since", "loop", "started")
 
     def __init__(self, loop: asyncio.AbstractEventLoop | None) -> None:
         self.loop = loop
         self.started = time.monotonic()
+        self.idle_since: float | None = None  # when a waiter first saw the leader's loop not running
         self.future: concurrent.futures.Future[_Outcome] = concurrent.futures.Future()
         self.future.set_running_or_notify_cancel()
+
+    def leader_gone(self, now: float) -> str | None:
+        """Why this refresh cannot be expected to finish any more, or None while it can (called by waiters)."""
+        if now >= self.started + STALE_FLIGHT_SECONDS:
+            return f"did not finish in {STALE_FLIGHT_SECONDS:.0f} s"
+        loop = self.loop
+        if loop is None:
+            return None
+        if loop.is_closed():
+            return "lost its event loop, which was closed"
+        if loop.is_running():
+            self.idle_since = None
+            return None
+        if self.idle_since is None:
+            self.idle_since = now
+        elif now - self.idle_since >= IDLE_LEADER_SECONDS:
+            return f"is on an event loop that has not been running for {IDLE_LEADER_SECONDS:.0f} s"
+        return None
 
 
 # What _decide tells a caller to do (plain tuples: cheap to build, and nothing else needs them).
@@ -107,7 +132,12 @@ class TokenCache:
     Fresh token: returned. Advisory window: one caller refreshes while the others keep the current token; if that
     refresh fails the current token is kept and the next try waits a short back-off. Mandatory window, or no
     token: callers wait for the one refresh in flight. A failed refresh never makes a caller send an expired
-    token: it gets the still-usable token, or the typed error of the failed refresh.
+    token: it gets the still-usable token, or the typed error of the failed refresh. When the token endpoint
+    refuses the credentials (401, 403), every caller gets that error without a token request for a back-off that
+    doubles while the refusals repeat (:func:`~._schedule.credential_backoff`); a success resets it.
+
+    In a process forked from this one, the cache starts with a new lock and no refresh in flight (the thread that
+    was refreshing is not in the child), and keeps its token.
     """
 
     def __init__(
@@ -127,7 +157,9 @@ class TokenCache:
         self._flight: _Flight | None = None
         self._retry_at = 0.0
         self._last_error: ApiError | None = None
+        self._refusals = 0  # credential refusals in a row
         self._rejected: collections.deque[str] = collections.deque(maxlen=32)
+        reset_in_forked_children(self)
 
     def get(self) -> TokenRecord:
         """A usable token for a thread (blocks while a needed refresh is in flight)."""
@@ -146,12 +178,8 @@ class TokenCache:
             if flight.loop is not None and flight.loop is _running_loop():
                 # Blocking here would stop the very event loop whose task is fetching: fetch on our own.
                 return self._adopt(self._refresh())
-            try:
-                outcome = flight.future.result(timeout=self._stale_in(flight))
-            except concurrent.futures.TimeoutError:
-                self._abandon(flight)
-                continue
-            if not isinstance(outcome, _LeaderGone):
+            outcome = self._wait(flight)
+            if outcome is not None and not isinstance(outcome, _LeaderGone):
                 return self._settle(outcome)
 
     async def aget(self) -> TokenRecord:
@@ -170,13 +198,8 @@ class TokenCache:
                 raise copy.copy(decision.error)
             if isinstance(decision, _Lead):
                 return await self._alead(decision)
-            flight = decision.flight
-            try:
-                outcome = await asyncio.wait_for(asyncio.wrap_future(flight.future), self._stale_in(flight))
-            except TimeoutError:
-                self._abandon(flight)
-                continue
-            if not isinstance(outcome, _LeaderGone):
+            outcome = await self._await(decision.flight)
+            if outcome is not None and not isinstance(outcome, _LeaderGone):
                 return self._settle(outcome)
 
     def invalidate(self, access_token: str) -> bool:
@@ -259,6 +282,7 @@ class TokenCache:
                 self._entry = _Entry.of(outcome, self._schedule)
                 self._retry_at = 0.0
                 self._last_error = None
+                self._refusals = 0
             elif isinstance(outcome, ApiError):
                 self._last_error = outcome
                 self._retry_at = time.monotonic() + self._backoff(outcome)
@@ -266,6 +290,16 @@ class TokenCache:
 
     def _backoff(self, error: ApiError) -> float:
         """How long to keep from retrying after a failed refresh (called under the lock)."""
+        if is_refusal(error.code):
+            self._refusals += 1
+            backoff = credential_backoff(self._refusals)
+            logger.warning(
+                "The Zuora token endpoint refused the client credentials (%s); callers get this error without a "
+                "new token request for %.0f s",
+                error,
+                backoff,
+            )
+            return backoff
         if error.retry_after is not None:
             return min(error.retry_after, MAX_SERVER_BACKOFF)
         entry = self._entry
@@ -293,17 +327,46 @@ class TokenCache:
             return entry.record
         return None
 
-    def _abandon(self, flight: _Flight) -> None:
-        with self._lock:
-            if self._flight is flight:
-                self._flight = None
-        logger.warning(
-            "A Zuora OAuth token refresh did not finish in %.0f s; electing another caller", STALE_FLIGHT_SECONDS
-        )
+    def _wait(self, flight: _Flight) -> _Outcome | None:
+        """The outcome of ``flight`` for a thread, or None once its leader is gone (a new leader is then elected)."""
+        while True:
+            try:
+                return flight.future.result(timeout=LEADER_CHECK_INTERVAL)
+            except concurrent.futures.TimeoutError:
+                why = flight.leader_gone(time.monotonic())
+                if why is not None:
+                    self._abandon(flight, why)
+                    return None
 
-    @staticmethod
-    def _stale_in(flight: _Flight) -> float:
-        return max(flight.started + STALE_FLIGHT_SECONDS - time.monotonic(), 0.0)
+    async def _await(self, flight: _Flight) -> _Outcome | None:
+        """:meth:`_wait` for an asyncio task; the shared future is never cancelled by a waiter."""
+        import asyncio  # noqa: PLC0415
+
+        waiting = asyncio.wrap_future(flight.future)
+        try:
+            while True:
+                done, _ = await asyncio.wait({waiting}, timeout=LEADER_CHECK_INTERVAL)
+                if done:
+                    return waiting.result()
+                why = flight.leader_gone(time.monotonic())
+                if why is not None:
+                    self._abandon(flight, why)
+                    return None
+        finally:
+            if not waiting.done():
+                waiting.cancel()  # only this task's view of it: the flight's future is running, so it stays
+
+    def _abandon(self, flight: _Flight, why: str) -> None:
+        with self._lock:
+            if self._flight is not flight:
+                return  # another waiter saw it first; a new leader may be refreshing already
+            self._flight = None
+        logger.warning("A Zuora OAuth token refresh %s; electing another caller", why)
+
+    def _after_fork(self) -> None:
+        """In a forked child: a new lock, no refresh in flight (its leader stayed in the parent), the same token."""
+        self._lock = threading.Lock()
+        self._flight = None
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:

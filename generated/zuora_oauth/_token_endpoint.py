@@ -9,13 +9,14 @@ import ssl
 import time
 from typing import Any
 
+import attrs
 import httpx
 
 from . import runtime as _runtime
 from ._exceptions import malformed_response
 from ._masking import mask
 from .api.oauth import create_token
-from .client import Client
+from .client import DEFAULT_DEADLINE, Client
 from .models.grant_type import GrantType
 from .models.token_request import TokenRequest
 from .models.token_response import TokenResponse
@@ -35,13 +36,17 @@ _TOKEN = re.compile(r"[!-~]+")
 
 
 class _AsyncClientAdapter:
-    """Gives the transport a fixed httpx.AsyncClient (the generated Client keeps one per instance)."""
+    """Gives the transport a fixed httpx.AsyncClient (the generated Client keeps one per event loop), with the
+    settings of the endpoint's Client."""
 
-    __slots__ = ("http", "max_retries")
+    __slots__ = ("allow_insecure_http", "deadline", "http", "max_response_bytes", "max_retries")
 
-    def __init__(self, http: httpx.AsyncClient, max_retries: int) -> None:
+    def __init__(self, http: httpx.AsyncClient, settings: Client) -> None:
         self.http = http
-        self.max_retries = max_retries
+        self.max_retries = settings.max_retries
+        self.deadline = settings.deadline
+        self.max_response_bytes = settings.max_response_bytes
+        self.allow_insecure_http = settings.allow_insecure_http
 
     def get_async_httpx_client(self) -> httpx.AsyncClient:
         return self.http
@@ -53,6 +58,10 @@ class TokenEndpoint:
     Requests go through the same transport and retry policy as ``OAuthApi.create_token``. Async requests use a
     short-lived ``httpx.AsyncClient`` per refresh (unless one is given), because an AsyncClient's pooled
     connections belong to the event loop that opened them and a ZuoraAuth may serve several loops.
+
+    ``deadline`` bounds each fetch as a whole (connects, reads, retries and back-off), in seconds;
+    ``allow_insecure_http`` lets the secret go to a remote ``http://`` base URL (the caller has asked for it).
+    Answers are read up to 1 MiB, a token request never follows a redirect, and the secret is never in an error.
     """
 
     def __init__(
@@ -68,18 +77,26 @@ class TokenEndpoint:
         async_transport: httpx.AsyncBaseTransport | None,
         http_client: httpx.Client | None,
         async_http_client: httpx.AsyncClient | None,
+        deadline: float = DEFAULT_DEADLINE,
+        allow_insecure_http: bool = False,
     ) -> None:
         self._url = base_url.rstrip("/") + "/oauth/token"
         self._client_id = client_id
         self._client_secret = client_secret
         self._headers = headers
-        self._max_retries = max_retries
         self._timeout = timeout
         self._async_transport = async_transport
         self._async_http_client = async_http_client
         self._ssl_context: ssl.SSLContext | None = None  # one for every async refresh, built once
         httpx_args: dict[str, Any] = {"transport": transport} if transport is not None else {}
-        self._client = Client(base_url=base_url, timeout=timeout, max_retries=max_retries, httpx_args=httpx_args)
+        self._client = Client(
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            deadline=deadline,
+            allow_insecure_http=allow_insecure_http,
+            httpx_args=httpx_args,
+        )
         if http_client is not None:
             self._client.set_httpx_client(http_client)
         self._owns_http_client = http_client is None
@@ -96,7 +113,7 @@ class TokenEndpoint:
         """:meth:`fetch` for asyncio callers."""
         issued_at = time.time()
         if self._async_http_client is not None:
-            client = _AsyncClientAdapter(self._async_http_client, self._max_retries)
+            client = _AsyncClientAdapter(self._async_http_client, self._client)
             response, token = await _runtime.asend(client, self._kwargs(), create_token.OPERATION)
         else:
             if self._ssl_context is None:  # loading the CA bundle takes ~20 ms: not on the event loop
@@ -106,7 +123,7 @@ class TokenEndpoint:
             async with httpx.AsyncClient(
                 timeout=self._timeout, verify=self._ssl_context, transport=self._async_transport
             ) as http:
-                client = _AsyncClientAdapter(http, self._max_retries)
+                client = _AsyncClientAdapter(http, self._client)
                 response, token = await _runtime.asend(client, self._kwargs(), create_token.OPERATION)
         return self._record(response, token, issued_at)
 
@@ -114,6 +131,17 @@ class TokenEndpoint:
         """Close the connection pool this endpoint created (not one it was given)."""
         if self._owns_http_client and self._sync_used:
             self._client.get_httpx_client().close()
+
+    def after_fork(self) -> None:
+        """In a forked child: drop the connection pool this endpoint created, without closing it.
+
+        Its sockets are shared with the parent: requests from both would interleave on them and answers cross, and
+        closing them could end the parent's TLS sessions. The child opens its own connections on its next request.
+        (A given ``http_client`` or transport belongs to the caller, who must build a new one in the child.)
+        """
+        if self._owns_http_client:
+            self._client = attrs.evolve(self._client)  # the same settings, no httpx.Client yet
+            self._sync_used = False
 
     def _kwargs(self) -> dict[str, Any]:
         body = TokenRequest(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import AsyncGenerator, Generator, Sequence
 from types import TracebackType
 from typing import Self
@@ -9,14 +11,23 @@ from typing import Self
 import httpx
 
 from ._exceptions import InvalidRequestError
+from ._fork import reset_in_forked_children
 from ._schedule import RefreshSchedule
 from ._token_cache import TokenCache
 from ._token_endpoint import TokenEndpoint
-from .client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, _as_timeout
+from .client import DEFAULT_DEADLINE, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, _as_timeout
 from .environments import Environment, is_loopback_url
 from .stores._memory import InMemoryTokenStore
 from .stores._protocol import TokenStore
 from .stores._record import TokenRecord, store_key
+
+logger = logging.getLogger("zuora_oauth")
+
+#: An origin as httpx normalises it: scheme, host, and port (None for the scheme's default port).
+Origin = tuple[str, str, int | None]
+
+#: Origins warned about are remembered up to this many, so a client calling many hosts cannot grow the set forever.
+_MAX_WARNED_ORIGINS = 1024
 
 
 class ZuoraAuth(httpx.Auth):
@@ -32,6 +43,10 @@ class ZuoraAuth(httpx.Auth):
     header takes it), ``org_ids`` (a comma-separated string or a list) and ``track_id`` are sent on token requests
     and added to resource requests that do not set those headers themselves. ``store`` shares the token with
     other processes (see ``zuora_oauth.stores``).
+
+    The token (and those headers) go only to the origin of the base URL (scheme, host and port) and to the
+    ``extra_origins`` given (``"https://host[:port]"`` each); a request to any other origin is sent as it is, and a
+    warning names that origin once. A 401 from another origin (after a redirect, say) leaves the token alone.
     """
 
     requires_request_body = False
@@ -50,8 +65,10 @@ class ZuoraAuth(httpx.Auth):
         track_id: str | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        deadline: float = DEFAULT_DEADLINE,
         refresh_margin: float = 300.0,
         store: TokenStore | None = None,
+        extra_origins: Sequence[str] = (),
         transport: httpx.BaseTransport | None = None,
         async_transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.Client | None = None,
@@ -73,10 +90,17 @@ class ZuoraAuth(httpx.Auth):
             self.environment = environment or Environment.US_PRODUCTION
             self.base_url = self.environment.base_url
         self.client_id = client_id
+        self._origins = _origins(self.base_url, extra_origins, allow_insecure_http)
+        self._warned_origins: set[Origin] = set()
+        self._warned_lock = threading.Lock()
         self._headers = _zuora_headers(entity_ids, org_ids, track_id)
         self._store: TokenStore = store if store is not None else InMemoryTokenStore()
         self._key = store_key(
-            self.base_url, client_id, self._headers.get("Zuora-Entity-Ids"), self._headers.get("Zuora-Org-Ids")
+            self.base_url,
+            client_id,
+            self._headers.get("Zuora-Entity-Ids"),
+            self._headers.get("Zuora-Org-Ids"),
+            client_secret=client_secret,
         )
         try:
             timeout = _as_timeout(timeout)
@@ -93,12 +117,15 @@ class ZuoraAuth(httpx.Auth):
             async_transport=async_transport,
             http_client=http_client,
             async_http_client=async_http_client,
+            deadline=deadline,
+            allow_insecure_http=allow_insecure_http,
         )
         self._cache = TokenCache(
             schedule=RefreshSchedule(advisory_margin=refresh_margin),
             refresh=self._refresh,
             arefresh=self._arefresh,
         )
+        reset_in_forked_children(self)
 
     def get_token(self) -> str:
         """A valid access token, from the cache or from one token request shared with concurrent callers."""
@@ -126,10 +153,13 @@ class ZuoraAuth(httpx.Auth):
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Send with the current token; on a 401, drop that token and resend once with a new one."""
+        if not self._allows(request.url):
+            yield request
+            return
         token = self.get_token()
         self._authorize(request, token)
         response = yield request
-        if response.status_code != 401:
+        if response.status_code != 401 or not self._allows(response.request.url):
             return
         self.invalidate(token)
         if not _replayable(request):
@@ -141,10 +171,13 @@ class ZuoraAuth(httpx.Auth):
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
         """:meth:`sync_auth_flow` for httpx.AsyncClient."""
+        if not self._allows(request.url):
+            yield request
+            return
         token = await self.aget_token()
         self._authorize(request, token)
         response = yield request
-        if response.status_code != 401:
+        if response.status_code != 401 or not self._allows(response.request.url):
             return
         await self.ainvalidate(token)
         if not _replayable(request):
@@ -173,6 +206,29 @@ class ZuoraAuth(httpx.Auth):
         where = f"environment={self.environment.name}" if self.environment else f"base_url={self.base_url!r}"
         return f"ZuoraAuth(client_id={self.client_id!r}, {where}, store={self._store!r})"
 
+    def _allows(self, url: httpx.URL) -> bool:
+        """Whether the token may go to ``url``: its origin is the base URL's or an extra one (else: warn once)."""
+        origin = (url.scheme, url.host, url.port)
+        if origin in self._origins:
+            return True
+        with self._warned_lock:
+            first = origin not in self._warned_origins and len(self._warned_origins) < _MAX_WARNED_ORIGINS
+            if first:
+                self._warned_origins.add(origin)
+        if first:
+            logger.warning(
+                "ZuoraAuth sent a request to %s without the Zuora OAuth token: the token is only for %s; add the "
+                "origin to extra_origins if it is a Zuora host",
+                _origin_text(origin),
+                ", ".join(sorted(_origin_text(allowed) for allowed in self._origins)),
+            )
+        return False
+
+    def _after_fork(self) -> None:
+        """In a forked child: token requests on new connections (the pooled ones are the parent's too)."""
+        self._warned_lock = threading.Lock()
+        self._endpoint.after_fork()
+
     def _authorize(self, request: httpx.Request, token: str) -> None:
         request.headers["Authorization"] = f"Bearer {token}"
         for name, value in self._headers.items():
@@ -186,6 +242,26 @@ class ZuoraAuth(httpx.Auth):
         return await self._store.arefresh(self._key, self._cache.is_usable, self._endpoint.afetch)
 
 
+def _origins(base_url: str, extra_origins: Sequence[str], allow_insecure_http: bool) -> frozenset[Origin]:
+    """The origins the token may be sent to: the base URL's, and each of ``extra_origins`` (checked like it)."""
+    if isinstance(extra_origins, str) or not all(isinstance(origin, str) for origin in extra_origins):
+        raise InvalidRequestError('extra_origins takes a list of origins such as ["https://rest.test.zuora.com"]')
+    base = httpx.URL(base_url)
+    origins: set[Origin] = {(base.scheme, base.host, base.port)}
+    for text in extra_origins:
+        url = httpx.URL(_checked_base_url(text, allow_insecure_http, "each of extra_origins"))
+        if url.raw_path not in (b"", b"/") or url.query or url.fragment or url.userinfo:
+            raise InvalidRequestError("each of extra_origins is scheme://host[:port], without a path or credentials")
+        origins.add((url.scheme, url.host, url.port))
+    return frozenset(origins)
+
+
+def _origin_text(origin: Origin) -> str:
+    scheme, host, port = origin
+    host = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{host}" if port is None else f"{scheme}://{host}:{port}"
+
+
 def _replayable(request: httpx.Request) -> bool:
     """Whether the body is in memory (bytes, form, JSON) rather than a stream that was consumed by sending it."""
     try:
@@ -195,16 +271,17 @@ def _replayable(request: httpx.Request) -> bool:
     return True
 
 
-def _checked_base_url(base_url: str, allow_insecure_http: bool) -> str:
+def _checked_base_url(base_url: str, allow_insecure_http: bool, name: str = "base_url") -> str:
     try:
         url = httpx.URL(base_url)
     except (httpx.InvalidURL, TypeError) as exc:
-        raise InvalidRequestError(f"base_url is not a URL: {exc}") from None
+        raise InvalidRequestError(f"{name} is not a URL: {exc}") from None
     if url.scheme not in ("http", "https") or not url.host:
-        raise InvalidRequestError("base_url must be an absolute http:// or https:// URL")
+        raise InvalidRequestError(f"{name} must be an absolute http:// or https:// URL")
     if url.scheme == "http" and not allow_insecure_http and not is_loopback_url(base_url):
+        what = "the client secret" if name == "base_url" else "the token"
         raise InvalidRequestError(
-            "plain http:// would send the client secret unencrypted; use https://, a loopback address, "
+            f"plain http:// would send {what} unencrypted; use https://, a loopback address, "
             "or pass allow_insecure_http=True"
         )
     return base_url.rstrip("/")

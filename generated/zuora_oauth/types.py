@@ -43,5 +43,22 @@ class Response(Generic[T]):
     headers: MutableMapping[str, str]
     parsed: T
 
+    def __repr__(self) -> str:
+        """The status, the header names and the size of the content: never the content (the token request's is the
+        token) nor header values (cookies). A parsed model shows itself, with its secret fields masked."""
+        return (
+            f"Response(status_code={self.status_code!r}, headers=[{', '.join(map(repr, self.headers))}], "
+            f"content=<{len(self.content)} bytes>, parsed={_parsed_repr(self.parsed)})"
+        )
+
+
+def _parsed_repr(parsed: object) -> str:
+    """A generated model's own (masked) repr; for anything else only its type and size: raw data may hold a token."""
+    if parsed is None or isinstance(parsed, bool | int | float) or hasattr(type(parsed), "__attrs_attrs__"):
+        return repr(parsed)
+    if isinstance(parsed, bytes | bytearray | str | list | tuple | dict):
+        return f"<{type(parsed).__name__} of {len(parsed)}>"
+    return f"<{type(parsed).__name__}>"
+
 
 __all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]

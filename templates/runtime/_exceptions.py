@@ -2,7 +2,12 @@
 
 Every outcome of a call other than a valid 2xx answer raises an :class:`ApiError` subclass, carrying what the Ruby
 SDK's ``Zuora::ApiError`` carries (``code``, ``response_headers``, ``response_body``) plus what callers act on:
-``message``, ``request_id``, ``reasons`` and ``retry_after``. Texts never contain the secrets of the request.
+``message``, ``request_id``, ``reasons`` and ``retry_after``. Texts never contain the secrets of the request, and
+the values of secret-named fields in a body (``access_token``, ``client_secret``, card numbers) are masked.
+
+An error holds only these attributes: no httpx request or response, and no ``__cause__`` or ``__context__`` (the
+transport raises it outside of any ``except`` block), since error reporters walk exactly those and an httpx request
+holds the form body with the client secret.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from typing import Any
 import httpx
 
 from ._error_body import ErrorReason, parse_reasons
-from ._masking import redact
+from ._masking import mask_secret_fields, redact
 from ._retry_after import parse_retry_after
 
 _MAX_MESSAGE_IN_TEXT = 500
@@ -44,7 +49,9 @@ class ApiError(Exception):
         secrets = tuple(secrets)
         self.code = code
         self.response_headers = httpx.Headers(response_headers or {})
-        self.response_body = redact(response_body, secrets)
+        # The request's secrets wherever the server echoed them, then the value of every secret-named field: a
+        # refused 2xx token answer still holds a live token, and error reporters keep what errors carry.
+        self.response_body = mask_secret_fields(redact(response_body, secrets))
         # Reasons are read from the JSON after redaction of the body, so a secret echoed with JSON escapes
         # ("\u0063anary") is only visible once decoded: redact the decoded texts too.
         parsed = list(reasons) if reasons is not None else parse_reasons(self.response_body)

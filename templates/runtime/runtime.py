@@ -27,6 +27,7 @@ from ._lazy import lazy_exports
 if TYPE_CHECKING:
     from ._arguments import enum_argument
     from ._business import business_failures_allowed, json_body
+    from ._cookies import cookie_jar
     from ._error_body import ErrorReason
     from ._exceptions import (
         ApiConnectionError,
@@ -59,8 +60,9 @@ if TYPE_CHECKING:
         read_str,
         required,
     )
+    from ._operation import Operation
     from ._pages import aiter_pages, iter_pages, next_page_url
-    from ._transport import Operation, asend, cookie_jar, send
+    from ._transport import asend, send
     from ._unset import UNSET, Unset
     from .environments import DEFAULT_BASE_URL
 
@@ -80,7 +82,7 @@ _EXPORTS = {
     "JsonNumber": "zuora_oauth._model_fields",
     "MalformedResponseError": "zuora_oauth._exceptions",
     "NotFoundError": "zuora_oauth._exceptions",
-    "Operation": "zuora_oauth._transport",
+    "Operation": "zuora_oauth._operation",
     "PermissionDeniedError": "zuora_oauth._exceptions",
     "READ_ERRORS": "zuora_oauth._model_fields",
     "RateLimitError": "zuora_oauth._exceptions",
@@ -91,7 +93,7 @@ _EXPORTS = {
     "aiter_pages": "zuora_oauth._pages",
     "asend": "zuora_oauth._transport",
     "business_failures_allowed": "zuora_oauth._business",
-    "cookie_jar": "zuora_oauth._transport",
+    "cookie_jar": "zuora_oauth._cookies",
     "enum_argument": "zuora_oauth._arguments",
     "enum_value": "zuora_oauth._model_fields",
     "field_error": "zuora_oauth._model_fields",

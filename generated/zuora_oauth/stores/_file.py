@@ -79,7 +79,7 @@ class FileTokenStore:
         backend = self._backend(key)
         try:
             record = backend.read()
-            if record is None or record.access_token != access_token:
+            if not isinstance(record, TokenRecord) or record.access_token != access_token:
                 return
             deadline = time.monotonic() + min(self.lock_timeout, INVALIDATE_WAIT)
             while (lock := backend.try_lock()) is None:
@@ -88,7 +88,7 @@ class FileTokenStore:
                 time.sleep(self._waiting.pause())
             try:
                 record = backend.read()
-                if record is not None and record.access_token == access_token:
+                if isinstance(record, TokenRecord) and record.access_token == access_token:
                     backend.delete()
             finally:
                 backend.release(lock)
@@ -100,7 +100,7 @@ class FileTokenStore:
         backend = AsyncFileBackend(self._backend(key))
         try:
             record = await backend.read()
-            if record is None or record.access_token != access_token:
+            if not isinstance(record, TokenRecord) or record.access_token != access_token:
                 return
             deadline = time.monotonic() + min(self.lock_timeout, INVALIDATE_WAIT)
             while (lock := await backend.try_lock()) is None:
@@ -109,7 +109,7 @@ class FileTokenStore:
                 await asyncio.sleep(self._waiting.pause())
             try:
                 record = await backend.read()
-                if record is not None and record.access_token == access_token:
+                if isinstance(record, TokenRecord) and record.access_token == access_token:
                     await backend.delete()
             finally:
                 await backend.release(lock)

@@ -19,7 +19,9 @@ class TokenStore(Protocol):
     missing, due for refresh or rejected: never on the hot path. ``refresh`` is the fleet-wide single flight: under
     a lock held by one worker of the fleet at a time, it re-reads the store and calls ``fetch`` only if the record
     there is still not usable (double-checked locking). A store that cannot reach its backing engine must still
-    return a token (by calling ``fetch`` itself) rather than fail the caller.
+    return a token (by calling ``fetch`` itself) rather than fail the caller. An ``ApiError`` raised by ``fetch``
+    goes to the caller; the shared stores also file a refusal (401, 403) so that the other processes back off too.
+    Keys already hold a fingerprint of the client secret: only holders of the same credentials share a key.
     """
 
     def refresh(self, key: str, is_usable: IsUsable, fetch: Callable[[], TokenRecord]) -> TokenRecord:

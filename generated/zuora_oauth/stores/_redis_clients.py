@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from .._exceptions import InvalidRequestError
+from .._fork import reset_in_forked_children
 from .._masking import redact
 from ._flight import StoreUnavailable
 
@@ -108,6 +109,11 @@ class RedisClients:
         self.location = _location(self._settings)
         password = self._settings.get("password")
         self.secrets: tuple[str, ...] = (password,) if isinstance(password, str) and password else ()
+        reset_in_forked_children(self)
+
+    def _after_fork(self) -> None:
+        """A new lock in a forked child (redis-py's pools notice the fork themselves and reconnect)."""
+        self._lock = threading.Lock()
 
     def sync(self) -> redis.Redis:
         """The synchronous client (built on first use when the store was given a URL or an asyncio client)."""

@@ -177,6 +177,23 @@ class FakeZuora:
         """Server-side expiry and ``Zuora-Entity-Ids`` of an issued token."""
         return self._state.tokens.info(token)
 
+    def token_track_id(self, token: str) -> str | None:
+        """The ``Zuora-Track-Id`` header of the token request ``token`` was issued to (None without one).
+
+        Tells which caller a token was meant for: a client that reads another caller's answer (a connection shared
+        after a fork, say) ends up with a token whose track id is not its own.
+        """
+        issued = self._state.issued_to(token)
+        return None if issued is None else issued[0]
+
+    def token_connection(self, token: str) -> int | None:
+        """The client port of the connection the token request of ``token`` came on: one number per connection.
+
+        Requests from two processes on one number mean they share a socket (a keep-alive pool inherited by fork).
+        """
+        issued = self._state.issued_to(token)
+        return None if issued is None else issued[1]
+
     @property
     def expired_token_uses(self) -> int:
         """Protected requests with an issued token past its server-side expiry; 0 for a correct client."""

@@ -15,10 +15,12 @@ import os
 import stat
 import sys
 import tempfile
+import threading
 
+from .._fork import reset_in_forked_children
 from ._flight import StoreUnavailable
 from ._problems import ProblemLog
-from ._record import TokenRecord
+from ._record import Refusal, Stored, TokenRecord, parse_stored
 
 if sys.platform != "win32":
     import fcntl
@@ -42,8 +44,8 @@ class FileBackend:
         self._lock = os.path.join(directory, stem + ".lock")
         self._notices = notices
 
-    def read(self) -> TokenRecord | None:
-        """The record on disk; None if there is none or it cannot be trusted (it is then rewritten on refresh)."""
+    def read(self) -> Stored:
+        """The record (or refusal) on disk; None if there is none or it cannot be trusted (it is then rewritten)."""
         ensure_private_directory(self._directory)
         try:
             fd = os.open(self._data, _READ_FLAGS)
@@ -67,7 +69,7 @@ class FileBackend:
             raise StoreUnavailable(f"FileTokenStore cannot read {self._data}: {error.strerror}") from None
         finally:
             os.close(fd)
-        record = TokenRecord.from_json(data) if len(data) <= MAX_RECORD_BYTES else None
+        record = parse_stored(data) if len(data) <= MAX_RECORD_BYTES else None
         if record is None:
             self._ignore("is not a token record (corrupt or truncated)")
             return None
@@ -88,15 +90,20 @@ class FileBackend:
         except OSError as error:
             os.close(fd)
             raise StoreUnavailable(f"FileTokenStore cannot lock {self._lock}: {error.strerror}") from None
+        _HELD.add(fd)
         return fd
 
     @staticmethod
     def release(fd: int) -> None:
-        """Closing the descriptor releases its lock."""
+        """Unlock explicitly, then close: a child forked meanwhile holds a copy of the descriptor, and the lock of
+        an open file description lasts while any copy of it is open."""
+        _HELD.discard(fd)
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_UN)
         with contextlib.suppress(OSError):
             os.close(fd)
 
-    def write(self, record: TokenRecord) -> None:
+    def write(self, record: TokenRecord | Refusal) -> None:
         """Replace the record atomically: a 0600 temporary file, fsync, ``os.replace``, fsync of the directory."""
         try:
             fd, temporary = tempfile.mkstemp(prefix=f".{self._stem}.", suffix=".tmp", dir=self._directory)
@@ -135,7 +142,7 @@ class AsyncFileBackend:
     def __init__(self, backend: FileBackend) -> None:
         self._backend = backend
 
-    async def read(self) -> TokenRecord | None:
+    async def read(self) -> Stored:
         return await asyncio.to_thread(self._backend.read)
 
     async def try_lock(self) -> int | None:
@@ -150,11 +157,39 @@ class AsyncFileBackend:
     async def release(self, fd: int) -> None:
         FileBackend.release(fd)
 
-    async def write(self, record: TokenRecord) -> None:
+    async def write(self, record: TokenRecord | Refusal) -> None:
         await asyncio.to_thread(self._backend.write, record)
 
     async def delete(self) -> None:
         await asyncio.to_thread(self._backend.delete)
+
+
+class _HeldLocks:
+    """The lock descriptors this process holds; a forked child closes its copies (without unlocking: the locks are
+    the parent's), so that a holder that dies still loses its lock at once."""
+
+    def __init__(self) -> None:
+        self._fds: set[int] = set()
+        self._guard = threading.Lock()
+        reset_in_forked_children(self)
+
+    def add(self, fd: int) -> None:
+        with self._guard:
+            self._fds.add(fd)
+
+    def discard(self, fd: int) -> None:
+        with self._guard:
+            self._fds.discard(fd)
+
+    def _after_fork(self) -> None:
+        self._guard = threading.Lock()
+        fds, self._fds = self._fds, set()
+        for fd in fds:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+_HELD = _HeldLocks()
 
 
 def ensure_private_directory(directory: str) -> None:

@@ -3,6 +3,10 @@
 A store supplies a backend for one key (read the record, try the lock without waiting, release it, write the
 record); this module decides what to do with them. The backend raises :class:`StoreUnavailable` when its engine
 cannot be used, and the refresh then fetches the token itself: a broken store costs sharing, never a token.
+
+When the token endpoint refuses the credentials (401, 403), the process that asked files a :class:`Refusal` under
+the key instead of a token; until it runs out, every process of the fleet raises that error without asking Zuora
+(the key holds a fingerprint of the secret, so only processes with the same credentials see it).
 """
 
 from __future__ import annotations
@@ -17,9 +21,11 @@ from typing import Generic, Protocol, TypeVar
 
 import attrs
 
+from .._exceptions import ApiError
+from .._schedule import is_refusal
 from ._problems import ProblemLog
 from ._protocol import IsUsable
-from ._record import TokenRecord
+from ._record import Refusal, Stored, TokenRecord
 
 logger = logging.getLogger("zuora_oauth")
 
@@ -33,25 +39,25 @@ class StoreUnavailable(Exception):
 class Backend(Protocol[LockT]):
     """One key of a shared store, for threads. Every method may raise :class:`StoreUnavailable`."""
 
-    def read(self) -> TokenRecord | None: ...
+    def read(self) -> Stored: ...
 
     def try_lock(self) -> LockT | None: ...
 
     def release(self, lock: LockT) -> None: ...
 
-    def write(self, record: TokenRecord) -> None: ...
+    def write(self, record: TokenRecord | Refusal) -> None: ...
 
 
 class AsyncBackend(Protocol[LockT]):
     """:class:`Backend` for asyncio callers; no method blocks the event loop."""
 
-    async def read(self) -> TokenRecord | None: ...
+    async def read(self) -> Stored: ...
 
     async def try_lock(self) -> LockT | None: ...
 
     async def release(self, lock: LockT) -> None: ...
 
-    async def write(self, record: TokenRecord) -> None: ...
+    async def write(self, record: TokenRecord | Refusal) -> None: ...
 
 
 @attrs.frozen
@@ -68,10 +74,14 @@ class Waiting:
 
 @attrs.frozen
 class _Settled(Generic[LockT]):
-    """What the wait ended with: a usable record, the lock to fetch under, both (found under the lock) or neither."""
+    """What the wait ended with: a usable record, the lock to fetch under, both (found under the lock) or neither.
+
+    ``refused`` is an expired refusal seen last, whose count a new refusal continues.
+    """
 
     found: TokenRecord | None
     lock: LockT | None
+    refused: Refusal | None = None
 
 
 def refresh(
@@ -91,7 +101,16 @@ def refresh(
     try:
         if settled.found is not None:
             return settled.found
-        record = fetch()
+        try:
+            record = fetch()
+        except ApiError as error:
+            if is_refusal(error.code):
+                try:
+                    backend.write(Refusal.after(error, settled.refused))
+                except StoreUnavailable as problem:
+                    problems.report(str(problem))
+                    healthy = False
+            raise
         try:
             backend.write(record)
         except StoreUnavailable as problem:
@@ -126,7 +145,16 @@ async def arefresh(
     try:
         if settled.found is not None:
             return settled.found
-        record = await fetch()
+        try:
+            record = await fetch()
+        except ApiError as error:
+            if is_refusal(error.code):
+                try:
+                    await backend.write(Refusal.after(error, settled.refused))
+                except StoreUnavailable as problem:
+                    problems.report(str(problem))
+                    healthy = False
+            raise
         try:
             await backend.write(record)
         except StoreUnavailable as problem:
@@ -145,51 +173,69 @@ async def arefresh(
 
 
 def _settle(backend: Backend[LockT], is_usable: IsUsable, waiting: Waiting) -> _Settled[LockT]:
-    """A usable record (with the lock if it was found under it), or the lock to fetch under, or neither (timeout)."""
-    record = backend.read()
-    if record is not None and is_usable(record):
-        return _Settled(record, None)
+    """A usable record (with the lock if it was found under it), or the lock to fetch under, or neither (timeout).
+
+    Raises the error of an active refusal found in the store (releasing the lock first if it was found under it).
+    """
+    stored = backend.read()
+    if (found := _adoptable(stored, is_usable)) is not None:
+        return _Settled(found, None)
     deadline = time.monotonic() + waiting.timeout
     while True:
         lock = backend.try_lock()
         if lock is not None:
             try:
-                record = backend.read()  # the double check: the previous holder may have just written one
+                stored = backend.read()  # the double check: the previous holder may have just written one
+                found = _adoptable(stored, is_usable)
             except BaseException:
                 _release_quietly(backend, lock)
                 raise
-            return _Settled(record if record is not None and is_usable(record) else None, lock)
+            return _Settled(found, lock, _expired_refusal(stored))
         if time.monotonic() >= deadline:
             _log_gave_up(waiting)
-            return _Settled(None, None)
+            return _Settled(None, None, _expired_refusal(stored))
         time.sleep(waiting.pause())
-        record = backend.read()
-        if record is not None and is_usable(record):
-            return _Settled(record, None)
+        stored = backend.read()
+        if (found := _adoptable(stored, is_usable)) is not None:
+            return _Settled(found, None)
 
 
 async def _asettle(backend: AsyncBackend[LockT], is_usable: IsUsable, waiting: Waiting) -> _Settled[LockT]:
     """:func:`_settle` for asyncio callers."""
-    record = await backend.read()
-    if record is not None and is_usable(record):
-        return _Settled(record, None)
+    stored = await backend.read()
+    if (found := _adoptable(stored, is_usable)) is not None:
+        return _Settled(found, None)
     deadline = time.monotonic() + waiting.timeout
     while True:
         lock = await backend.try_lock()
         if lock is not None:
             try:
-                record = await backend.read()
+                stored = await backend.read()
+                found = _adoptable(stored, is_usable)
             except BaseException:
                 await _arelease_quietly(backend, lock)
                 raise
-            return _Settled(record if record is not None and is_usable(record) else None, lock)
+            return _Settled(found, lock, _expired_refusal(stored))
         if time.monotonic() >= deadline:
             _log_gave_up(waiting)
-            return _Settled(None, None)
+            return _Settled(None, None, _expired_refusal(stored))
         await asyncio.sleep(waiting.pause())
-        record = await backend.read()
-        if record is not None and is_usable(record):
-            return _Settled(record, None)
+        stored = await backend.read()
+        if (found := _adoptable(stored, is_usable)) is not None:
+            return _Settled(found, None)
+
+
+def _adoptable(stored: Stored, is_usable: IsUsable) -> TokenRecord | None:
+    """The token in ``stored`` if it can be adopted; raises the error of an active refusal (the fleet backs off)."""
+    if isinstance(stored, Refusal):
+        if stored.active():
+            raise stored.error()
+        return None
+    return stored if stored is not None and is_usable(stored) else None
+
+
+def _expired_refusal(stored: Stored) -> Refusal | None:
+    return stored if isinstance(stored, Refusal) else None
 
 
 def _release_quietly(backend: Backend[LockT], lock: LockT) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import threading
 
+from .._fork import reset_in_forked_children
+
 logger = logging.getLogger("zuora_oauth")
 
 
@@ -20,6 +22,10 @@ class ProblemLog:
         self._ended = ended
         self._lock = threading.Lock()
         self._active = False
+        reset_in_forked_children(self)
+
+    def _after_fork(self) -> None:
+        self._lock = threading.Lock()  # another thread of the parent may have held it
 
     def report(self, problem: str) -> None:
         """Note that ``problem`` happened; logs it only if no problem was already active. No secrets in it."""

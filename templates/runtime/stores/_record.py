@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import math
+import time
 from typing import Any, NamedTuple
 
+from .._exceptions import ApiError, error_class_for_status
 from .._masking import mask
+from .._schedule import CREDENTIAL_BACKOFF_MAX, credential_backoff, is_refusal
 
 
 class TokenRecord(NamedTuple):
@@ -57,9 +61,106 @@ class TokenRecord(NamedTuple):
         return cls(access_token=token, expires_at=expires_at, issued_at=issued_at, token_type=token_type, scope=scope)
 
 
-def store_key(base_url: str, client_id: str, entity_ids: str | None, org_ids: str | None) -> str:
-    """The key of the token shared by every worker with this identity: a hash, so it reveals nothing."""
-    identity = json.dumps([base_url.rstrip("/"), client_id, entity_ids or "", org_ids or ""])
+class Refusal(NamedTuple):
+    """The token endpoint refused these credentials (401 or 403): no process of the fleet asks again before ``until``.
+
+    A shared store keeps it under the identity's key in place of a token record, so every process with that identity
+    (whose key holds a fingerprint of the secret) backs off together and raises the same error; ``refusals`` counts
+    the refusals in a row, so the back-off keeps doubling across the fleet. A token written later replaces it.
+    ``until`` is wall-clock epoch seconds; nothing secret is kept (the message was already masked in the error).
+    """
+
+    code: int
+    message: str
+    request_id: str | None
+    refusals: int
+    until: float
+
+    @classmethod
+    def after(cls, error: ApiError, previous: Refusal | None) -> Refusal:
+        """The marker to file after ``error`` (a 401 or 403), continuing the count of an expired ``previous``."""
+        refusals = previous.refusals + 1 if previous is not None else 1
+        return cls(
+            code=error.code,
+            message=error.message[:_MAX_MESSAGE],
+            request_id=error.request_id,
+            refusals=refusals,
+            until=time.time() + credential_backoff(refusals),
+        )
+
+    def active(self) -> bool:
+        """Whether the back-off still runs (bounded, so a clock far ahead on another host cannot extend it)."""
+        remaining = self.until - time.time()
+        return 0 < remaining <= 2 * CREDENTIAL_BACKOFF_MAX
+
+    def keep_for(self) -> float:
+        """Seconds a store keeps the marker: its back-off, then as long again as the longest one to count repeats."""
+        return self.until - time.time() + CREDENTIAL_BACKOFF_MAX
+
+    def error(self) -> ApiError:
+        """The typed error to raise, as the process that was refused raised it (same class, code and message)."""
+        headers = {"Zuora-Request-Id": self.request_id} if self.request_id else None
+        return error_class_for_status(self.code)(self.message, code=self.code, response_headers=headers)
+
+    def to_json(self) -> str:
+        """The marker as the JSON text the shared stores keep."""
+        return json.dumps({"refused": self._asdict()}, separators=(",", ":"), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Refusal | None:
+        """The marker in ``text``, or None when it is not a well-formed one."""
+        try:
+            data: Any = json.loads(text)
+        except (ValueError, RecursionError):
+            return None
+        fields = data.get("refused") if isinstance(data, dict) else None
+        if not isinstance(fields, dict):
+            return None
+        code, message, request_id = fields.get("code"), fields.get("message"), fields.get("request_id")
+        refusals, until = fields.get("refusals"), _time(fields.get("until"))
+        if not (isinstance(code, int) and isinstance(message, str) and isinstance(refusals, int) and until):
+            return None
+        if not is_refusal(code) or isinstance(refusals, bool) or not 0 < refusals <= _MAX_REFUSALS:
+            return None
+        if request_id is not None and not isinstance(request_id, str):
+            return None
+        return cls(code, message[:_MAX_MESSAGE], request_id, refusals, until)
+
+
+#: What a store may hold under a key: a token, a refusal of the credentials, or nothing usable.
+Stored = TokenRecord | Refusal | None
+
+
+def parse_stored(text: str | bytes) -> Stored:
+    """The token record or refusal marker in ``text``; None for anything else (a corrupt or foreign value)."""
+    return TokenRecord.from_json(text) or Refusal.from_json(text)
+
+
+_MAX_MESSAGE = 200
+_MAX_REFUSALS = 10_000
+
+#: What the secret fingerprint authenticates: a fixed label, so the fingerprint means nothing anywhere else.
+_FINGERPRINT_LABEL = b"zuora-oauth token store identity v1"
+
+
+def secret_fingerprint(client_secret: str) -> str:
+    """A keyed hash that tells secrets apart without revealing them: HMAC-SHA256 of a fixed label, keyed with it.
+
+    Never the secret, nor a plain hash of it (which a dictionary of candidate secrets would reverse).
+    """
+    return hmac.new(client_secret.encode(), _FINGERPRINT_LABEL, hashlib.sha256).hexdigest()
+
+
+def store_key(base_url: str, client_id: str, entity_ids: str | None, org_ids: str | None, *, client_secret: str) -> str:
+    """The key of the token shared by every worker with this identity: a hash, so it reveals nothing.
+
+    The identity is the base URL, the client id, the entity and org ids, and a fingerprint of the client secret
+    (:func:`secret_fingerprint`): a process with another secret (a wrong one, or one rotated since) has another key
+    and gets its own token from Zuora, never the fleet's.
+    """
+    identity = json.dumps(
+        [base_url.rstrip("/"), client_id, entity_ids or "", org_ids or "", secret_fingerprint(client_secret)]
+    )
     return hashlib.sha256(identity.encode()).hexdigest()
 
 

@@ -11,7 +11,7 @@ from . import _flight
 from ._problems import ProblemLog
 from ._protocol import IsUsable
 from ._record import TokenRecord
-from ._redis_backend import AsyncRedisBackend, RedisBackend, RedisKey
+from ._redis_backend import AsyncRedisBackend, RedisBackend, RedisKey, RedisQuirks
 from ._redis_clients import RedisClients
 
 if TYPE_CHECKING:
@@ -42,7 +42,11 @@ class RedisTokenStore:
     it and, when it is not usable, takes the lock ``prefix + key + ":lock"`` (``SET NX PX``, a random value,
     ``lock_timeout`` seconds, freed by compare-and-delete), re-reads, fetches and writes. Other processes poll
     every ``poll_interval`` seconds for the record or the lock (a dead holder's lock expires) and, after
-    ``wait_timeout`` (default: twice ``lock_timeout``), fetch on their own.
+    ``wait_timeout`` (default: twice ``lock_timeout``), fetch on their own. When Zuora refuses the credentials,
+    a refusal marker takes the record's place for the back-off, so the whole fleet waits it out.
+
+    A server that refuses ``EVAL`` (an ACL without ``+eval``) gets the compare-and-deletes as WATCH/GET/MULTI/DEL/
+    EXEC; a value of another type at the record key is deleted and replaced. Each is said once.
 
     If Redis cannot be used (down, unreachable, refusing commands), refreshes fetch directly and the in-process
     copy in ZuoraAuth carries on; one warning per outage on the ``zuora_oauth`` logger, one info when it is back.
@@ -79,6 +83,7 @@ class RedisTokenStore:
         )
         # A client that cannot be built is a configuration problem, not an outage: said once, never "over".
         self._client_problems = ProblemLog(consequence="callers of that flavour fetch their own tokens")
+        self._quirks = RedisQuirks()  # EVAL refused, values of another type: repaired, said once
 
     def refresh(self, key: str, is_usable: IsUsable, fetch: Callable[[], TokenRecord]) -> TokenRecord:
         """The usable record of ``key`` from Redis, or one fetched under the fleet-wide lock and stored there."""
@@ -138,6 +143,7 @@ class RedisTokenStore:
             location=self._clients.location,
             secrets=self._clients.secrets,
             errors=self._errors,
+            quirks=self._quirks,
         )
 
     def __repr__(self) -> str:

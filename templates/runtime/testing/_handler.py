@@ -259,6 +259,7 @@ class FakeZuoraHandler(BaseHTTPRequestHandler):
         entity_ids = self.headers.get(HEADER_ENTITY_IDS)
         now = time.monotonic()
         issued = state.tokens.issue(expires_in, entity_ids, now)
+        state.note_issue(issued.access_token, self.headers.get(HEADER_TRACK_ID), int(self.client_address[1]))
         remaining = state.rate_remaining(now)
         body = bodies.token_success(issued.access_token, expires_in, state.scope(entity_ids), uuid.uuid4().hex)
         headers = [

@@ -74,6 +74,8 @@ class FakeState:
         self._token_delay = check_seconds("token_delay", token_delay)
         self._issued_at: deque[float] = deque()
         self._errors: list[str] = []
+        # access token -> (Zuora-Track-Id of its token request, client port of the connection it came on)
+        self._issued_to: dict[str, tuple[str | None, int]] = {}
 
     @property
     def expires_in(self) -> float:
@@ -109,6 +111,15 @@ class FakeState:
         """Zuora-like scope naming the entity the token was issued for."""
         entity = (entity_ids or "").split(",")[0].strip() or self.entity_id
         return f"user.{self.user_id} entity.{entity} service.echo.read tenant.19"
+
+    def note_issue(self, access_token: str, track_id: str | None, client_port: int) -> None:
+        """Remember who asked for ``access_token``: the request's ``Zuora-Track-Id`` and its connection."""
+        with self._lock:
+            self._issued_to[access_token] = (track_id, client_port)
+
+    def issued_to(self, access_token: str) -> tuple[str | None, int] | None:
+        with self._lock:
+            return self._issued_to.get(access_token)
 
     def record_error(self, error: BaseException) -> None:
         """Keep handler bugs visible to tests without printing anything."""

@@ -16,7 +16,7 @@ class TokenVerdict(enum.Enum):
     EXPIRED = "expired"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class IssuedToken:
     """A token handed out by the fake; times are ``time.monotonic()`` values of the server."""
 
@@ -24,6 +24,18 @@ class IssuedToken:
     issued_at: float
     expires_at: float
     entity_ids: str | None
+
+    def __repr__(self) -> str:
+        """The token masked like every token the SDK shows (``****`` and its last four characters)."""
+        return (
+            f"IssuedToken(access_token={_masked(self.access_token)!r}, issued_at={self.issued_at!r}, "
+            f"expires_at={self.expires_at!r}, entity_ids={self.entity_ids!r})"
+        )
+
+
+def _masked(token: str) -> str:
+    """zuora_oauth's ``mask``, written out here: the fake server depends on the standard library only."""
+    return "****" + token[-4:] if len(token) >= 16 else "****"
 
 
 def _normalise_entities(value: str | None) -> str | None:
