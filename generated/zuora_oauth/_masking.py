@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable
@@ -168,8 +169,11 @@ def _masked_json(data: Any) -> Any:
     return root[0]
 
 
+@functools.lru_cache(maxsize=1024)
 def is_secret_name(name: str) -> bool:
-    """Whether a field called ``name`` (any spelling: ``card_number``, ``cardNumber``, ``Card-Number``) is secret."""
+    """Whether a field called ``name`` (any spelling: ``card_number``, ``cardNumber``, ``Card-Number``) is secret.
+
+    Cached: the transport asks it for every field name of every request body, and the names repeat."""
     folded = "".join(char for char in name.lower() if char.isalnum())
     return folded in _FOLDED_NAMES or folded.endswith(SECRET_NAME_ENDINGS)
 
