@@ -23,21 +23,19 @@ from typing import Any
 import httpx
 import pytest
 
+from tests._token_paths import CLIENT_ID, PATHS, sync_api
 from tests.conftest import CANARY_SECRET
 from tests.rawhttp import RawConnection, RawHttpServer, answer_once
 from zuora_oauth import (
     ApiError,
     ApiTimeoutError,
-    AsyncOAuthApi,
     Client,
     MalformedResponseError,
-    OAuthApi,
     ServerError,
     runtime,
 )
 from zuora_oauth.auth import ZuoraAuth
 
-CLIENT_ID = "5f3c9e0a-6d1b-4c8e-9a27-3b1d0e4f7a62"
 MIB = 1024 * 1024
 #: The caps the README documents.
 TOKEN_CAP = MIB
@@ -106,40 +104,6 @@ def raw() -> Iterator[RawHttpServer]:
 
 
 # -- the token paths ---------------------------------------------------------------------------------------------
-
-
-def _sync_api(base_url: str, **client: Any) -> Any:
-    with Client(base_url=base_url, **client) as http:
-        return OAuthApi(http).create_token(CLIENT_ID, CANARY_SECRET)
-
-
-def _async_api(base_url: str, **client: Any) -> Any:
-    async def run() -> Any:
-        async with Client(base_url=base_url, **client) as http:
-            return await AsyncOAuthApi(http).create_token(CLIENT_ID, CANARY_SECRET)
-
-    return asyncio.run(run())
-
-
-def _auth_sync(base_url: str, **options: Any) -> Any:
-    with ZuoraAuth(CLIENT_ID, CANARY_SECRET, base_url=base_url, **options) as auth:
-        return auth.get_token()
-
-
-def _auth_async(base_url: str, **options: Any) -> Any:
-    async def run() -> Any:
-        with ZuoraAuth(CLIENT_ID, CANARY_SECRET, base_url=base_url, **options) as auth:
-            return await auth.aget_token()
-
-    return asyncio.run(run())
-
-
-PATHS: dict[str, Callable[..., Any]] = {
-    "OAuthApi": _sync_api,
-    "AsyncOAuthApi": _async_api,
-    "ZuoraAuth.get_token": _auth_sync,
-    "ZuoraAuth.aget_token": _auth_async,
-}
 
 
 def on_every_path(names: tuple[str, ...], call: Callable[[Callable[..., Any]], Any]) -> dict[str, tuple[Any, float]]:
@@ -219,9 +183,9 @@ def test_other_operations_read_up_to_the_clients_max_response_bytes(raw: RawHttp
 
 def test_a_smaller_cap_applies_to_the_token_request_too(raw: RawHttpServer) -> None:
     raw.handler = answer_once(_answer_of(20_000))
-    assert _sync_api(raw.base_url, max_response_bytes=30_000).access_token.startswith("c652")
+    assert sync_api(raw.base_url, max_response_bytes=30_000).access_token.startswith("c652")
     with pytest.raises(MalformedResponseError, match="larger than 10000 bytes"):
-        _sync_api(raw.base_url, max_response_bytes=10_000)
+        sync_api(raw.base_url, max_response_bytes=10_000)
 
 
 #: Run in a subprocess: one call against the endless server; prints what it raised, when, and the peak RSS.

@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import pickle
 import types
@@ -28,13 +27,13 @@ import httpx
 import pytest
 
 from tests._servers import closed_port
+from tests._token_paths import CLIENT_ID, PATHS, async_api, auth_async, auth_sync, sync_api
 from tests.conftest import CANARY_SECRET
 from tests.rawhttp import RawConnection, RawHttpServer, answer_once
 from zuora_oauth import (
     ApiConnectionError,
     ApiError,
     ApiTimeoutError,
-    AsyncOAuthApi,
     Client,
     InvalidRequestError,
     MalformedResponseError,
@@ -44,7 +43,6 @@ from zuora_oauth import (
 from zuora_oauth.auth import ZuoraAuth
 from zuora_oauth.testing import FakeZuora
 
-CLIENT_ID = "5f3c9e0a-6d1b-4c8e-9a27-3b1d0e4f7a62"
 TOKEN = "c652cbc0ea384b9f81856a93a2a74538"
 TOKEN_BODY = b'{"access_token":"%s","token_type":"bearer","expires_in":3599}' % TOKEN.encode()
 TOKEN_ANSWER = (
@@ -61,40 +59,6 @@ SPELLINGS = (
 )
 
 # -- the four token paths ------------------------------------------------------------------------------------------
-
-
-def _sync_api(base_url: str, **client: Any) -> Any:
-    with Client(base_url=base_url, **client) as http:
-        return OAuthApi(http).create_token(CLIENT_ID, CANARY_SECRET)
-
-
-def _async_api(base_url: str, **client: Any) -> Any:
-    async def run() -> Any:
-        async with Client(base_url=base_url, **client) as http:
-            return await AsyncOAuthApi(http).create_token(CLIENT_ID, CANARY_SECRET)
-
-    return asyncio.run(run())
-
-
-def _auth_sync(base_url: str, **options: Any) -> Any:
-    with ZuoraAuth(CLIENT_ID, CANARY_SECRET, base_url=base_url, **options) as auth:
-        return auth.get_token()
-
-
-def _auth_async(base_url: str, **options: Any) -> Any:
-    async def run() -> Any:
-        with ZuoraAuth(CLIENT_ID, CANARY_SECRET, base_url=base_url, **options) as auth:
-            return await auth.aget_token()
-
-    return asyncio.run(run())
-
-
-PATHS: dict[str, Callable[..., Any]] = {
-    "OAuthApi": _sync_api,
-    "AsyncOAuthApi": _async_api,
-    "ZuoraAuth.get_token": _auth_sync,
-    "ZuoraAuth.aget_token": _auth_async,
-}
 
 
 def raised(call: Callable[[], Any]) -> ApiError:
@@ -263,12 +227,10 @@ def _redirect_to(target: str, status: int) -> Callable[[RawConnection], None]:
 
 
 REDIRECTING_PATHS: dict[str, Callable[[str], Any]] = {
-    "OAuthApi": lambda url: _sync_api(url, follow_redirects=True, max_retries=0),
-    "AsyncOAuthApi": lambda url: _async_api(url, follow_redirects=True, max_retries=0),
-    "ZuoraAuth http_client": lambda url: _auth_sync(
-        url, max_retries=0, http_client=httpx.Client(follow_redirects=True)
-    ),
-    "ZuoraAuth async_http_client": lambda url: _auth_async(
+    "OAuthApi": lambda url: sync_api(url, follow_redirects=True, max_retries=0),
+    "AsyncOAuthApi": lambda url: async_api(url, follow_redirects=True, max_retries=0),
+    "ZuoraAuth http_client": lambda url: auth_sync(url, max_retries=0, http_client=httpx.Client(follow_redirects=True)),
+    "ZuoraAuth async_http_client": lambda url: auth_async(
         url, max_retries=0, async_http_client=httpx.AsyncClient(follow_redirects=True)
     ),
 }
@@ -356,7 +318,7 @@ def proxy() -> Iterator[Proxy]:
 
 @pytest.mark.parametrize("asynchronous", [False, True], ids=["OAuthApi", "AsyncOAuthApi"])
 def test_a_secret_is_not_sent_to_a_remote_plain_http_host(proxy: Proxy, asynchronous: bool) -> None:
-    call = _async_api if asynchronous else _sync_api
+    call = async_api if asynchronous else sync_api
     error = raised(lambda: call(REMOTE, httpx_args={"proxy": proxy.base_url}))
 
     assert type(error) is InvalidRequestError and error.code == 0
@@ -367,7 +329,7 @@ def test_a_secret_is_not_sent_to_a_remote_plain_http_host(proxy: Proxy, asynchro
 def test_loopback_hosts_stay_allowed_and_only_requests_with_a_secret_are_refused(fake: FakeZuora, proxy: Proxy) -> None:
     port = fake.base_url.rsplit(":", 1)[1]
     for host in ("127.0.0.1", "localhost"):
-        assert _sync_api(f"http://{host}:{port}").access_token == fake.issued_tokens[-1]
+        assert sync_api(f"http://{host}:{port}").access_token == fake.issued_tokens[-1]
     get = runtime.Operation("GET", "/v1/x", lambda: {"method": "get", "url": "/v1/x"}, lambda answer: answer.json())
     post = runtime.Operation(
         "POST", "/v1/x", lambda: {"method": "post", "url": "/v1/x", "json": {"cardNumber": "4111"}}, lambda a: None
@@ -381,7 +343,7 @@ def test_loopback_hosts_stay_allowed_and_only_requests_with_a_secret_are_refused
 
 @pytest.mark.parametrize("asynchronous", [False, True], ids=["OAuthApi", "AsyncOAuthApi"])
 def test_allow_insecure_http_is_the_explicit_opt_in(proxy: Proxy, asynchronous: bool) -> None:
-    call = _async_api if asynchronous else _sync_api
+    call = async_api if asynchronous else sync_api
     token = call(REMOTE, allow_insecure_http=True, httpx_args={"proxy": proxy.base_url})
 
     assert token.access_token == TOKEN
@@ -445,7 +407,7 @@ def test_a_refused_2xx_keeps_no_live_token_in_the_error(fake: FakeZuora, path: s
 )
 def test_a_token_in_any_spelling_of_an_unusable_2xx_is_masked(fake: FakeZuora, body: str) -> None:
     fake.enqueue(status=200, body=body)
-    error = raised(lambda: _sync_api(fake.base_url, max_retries=0))
+    error = raised(lambda: sync_api(fake.base_url, max_retries=0))
 
     assert type(error) is MalformedResponseError
     assert TOKEN not in error.response_body
@@ -453,7 +415,7 @@ def test_a_token_in_any_spelling_of_an_unusable_2xx_is_masked(fake: FakeZuora, b
 
 
 def test_issued_token_reprs_mask_the_token(fake: FakeZuora) -> None:
-    token = _sync_api(fake.base_url).access_token
+    token = sync_api(fake.base_url).access_token
     info = fake.token_info(token)
 
     assert info is not None and info.access_token == token

@@ -424,15 +424,23 @@ async def _aread_body(response: httpx.Response, call: _Call) -> ApiError | None:
 
 def _too_large(response: httpx.Response, call: _Call) -> ApiError:
     """The error of an answer whose body is larger than the call reads: typed by its status like any other answer."""
+    return _unreadable_answer(
+        response,
+        f"the body is larger than {call.max_bytes} bytes, the most this call reads",
+        "Response too large",
+        call,
+    )
+
+
+def _unreadable_answer(response: httpx.Response, text: str, label: str, call: _Call) -> ApiError:
+    """An answer whose body could not be read: MalformedResponseError for a 2xx, else the error of its status."""
     status = response.status_code
-    text = f"the body is larger than {call.max_bytes} bytes, the most this call reads"
     if 200 <= status <= 299:
         return MalformedResponseError(
             f"Malformed response: {text}", code=status, response_headers=response.headers, secrets=call.secrets
         )
-    return error_class_for_status(status)(
-        f"Response too large: {text}", code=status, response_headers=response.headers, secrets=call.secrets
-    )
+    message = f"{label}: {text}" if label else text
+    return error_class_for_status(status)(message, code=status, response_headers=response.headers, secrets=call.secrets)
 
 
 #: What a transport raises when a call gets no usable HTTP answer (httpx wraps most of it; OSError is the rest).
@@ -473,15 +481,7 @@ def _body_error(response: httpx.Response, exc: Exception, call: _Call) -> ApiErr
     if isinstance(exc, httpx.TimeoutException):
         return call.timed_out(_phase(exc))
     if isinstance(exc, httpx.DecodingError):
-        status = response.status_code
-        text = f"Undecodable response body: {exc}"
-        if 200 <= status <= 299:
-            return MalformedResponseError(
-                f"Malformed response: {text}", code=status, response_headers=response.headers, secrets=call.secrets
-            )
-        return error_class_for_status(status)(
-            text, code=status, response_headers=response.headers, secrets=call.secrets
-        )
+        return _unreadable_answer(response, f"Undecodable response body: {exc}", "", call)
     return _connection_error(exc, call)
 
 
