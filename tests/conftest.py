@@ -33,7 +33,7 @@ import pytest
 
 from zuora_oauth.testing import FakeZuora
 
-pytest_plugins = ["pytester"]
+pytest_plugins = ["pytester", "tests._freshness"]
 
 #: The client secret of every FakeZuora in the suite; no log record, repr, error text or file may contain it.
 CANARY_SECRET = "canary+SECRET/8d1f2c9e4b7a6035=="

@@ -11,6 +11,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
+from tests._fake_clock import FakeClock
 from tests._servers import closed_port
 from tests.conftest import CANARY_SECRET
 from zuora_oauth import (
@@ -114,15 +115,18 @@ def test_the_async_path_never_blocks_the_event_loop(fake: FakeZuora) -> None:
             nonlocal ticks
             while not done.is_set():
                 ticks += 1
-                await asyncio.sleep(0.02)
+                await asyncio.sleep(0.01)
 
         ticking = asyncio.create_task(ticker())
-        await asyncio.gather(*(auth.aget_token() for _ in range(20)))
+        callers = asyncio.gather(*(auth.aget_token() for _ in range(20)))
+        assert await asyncio.to_thread(fake.wait_for_requests, 1, path="/oauth/token")  # the request is in flight
+        in_flight = ticks
+        await callers
         done.set()
         await ticking
-        return ticks
+        return ticks - in_flight
 
-    assert asyncio.run(main()) >= 20  # ~50 possible in the second the token request takes
+    assert asyncio.run(main()) >= 3  # the loop kept running while the token request was answered (~100 possible)
     assert fake.token_requests == 1
 
 
@@ -134,30 +138,35 @@ def test_a_token_is_reused_until_its_advisory_window(fake: FakeZuora) -> None:
     assert fake.token_requests == 1
 
 
-def test_short_lived_tokens_are_refreshed_before_expiry_and_never_sent_expired(fake: FakeZuora) -> None:
-    fake.expires_in = 2
-    auth = make_auth(fake)
-    deadline = time.monotonic() + 6.5
-    statuses = []
-    with httpx.Client(auth=auth, base_url=fake.base_url) as client:
-        while time.monotonic() < deadline:
-            statuses.append(client.get("/v1/accounts/A1").status_code)
-            time.sleep(0.01)
+# The refresh windows on real sockets, with ZuoraAuth on a fake clock: the decisions at each instant are pinned in
+# tests/test_clock_token_cache.py; these check that a ZuoraAuth takes them with a real token endpoint.
 
-    assert set(statuses) == {200}
-    assert fake.expired_token_uses == 0
-    assert fake.revoked_token_uses == 0
-    # Advisory window = half the lifetime: a refresh about every second, and never one per request.
-    assert 4 <= fake.token_requests <= 9
+
+def test_a_token_is_refreshed_in_its_advisory_window_and_the_new_one_is_sent(fake: FakeZuora) -> None:
+    clock = FakeClock.at_real_time()
+    auth = make_auth(fake, clock=clock)
+    with httpx.Client(auth=auth, base_url=fake.base_url) as client:
+        assert client.get("/v1/accounts/A1").status_code == 200
+        # Fresh until 300 s before expiry (the token was issued a moment after the fake clock started, so each step
+        # stops well clear of the boundary)
+        clock.advance(3600 - 300 - 10)
+        assert client.get("/v1/accounts/A1").status_code == 200
+        assert fake.token_requests == 1
+        clock.advance(20)
+        assert client.get("/v1/accounts/A1").status_code == 200
+    assert fake.token_requests == 2
+    sent = [r.headers["authorization"] for r in fake.requests if r.path == "/v1/accounts/A1"]
+    first, second = (f"Bearer ****{token[-4:]}" for token in fake.issued_tokens)  # as FakeZuora records them
+    assert sent == [first, first, second]
 
 
 def test_an_advisory_refresh_failure_keeps_serving_the_current_token(
     fake: FakeZuora, caplog: pytest.LogCaptureFixture
 ) -> None:
-    fake.expires_in = 4
-    auth = make_auth(fake, max_retries=0)
+    clock = FakeClock.at_real_time()
+    auth = make_auth(fake, max_retries=0, clock=clock)
     first = auth.get_token()
-    time.sleep(2.2)  # into the advisory window (last 2 s), before the mandatory one (last 1 s)
+    clock.advance(3600 - 200)  # in the advisory window
     fake.enqueue(status=503, times=1)
     with caplog.at_level(logging.WARNING, logger="zuora_oauth"):
         assert auth.get_token() == first
@@ -165,26 +174,26 @@ def test_an_advisory_refresh_failure_keeps_serving_the_current_token(
 
     assert fake.token_requests == 2
     assert "still using token ****" in caplog.text
-    time.sleep(0.5)  # back-off (lifetime / 10) over: the next caller refreshes
+    clock.advance(5.0)  # the back-off (5 s) is over: the next caller refreshes
     assert auth.get_token() != first
     assert fake.token_requests == 3
 
 
 def test_a_failed_refresh_never_hands_out_an_expired_token(fake: FakeZuora) -> None:
-    fake.expires_in = 1
-    auth = make_auth(fake, max_retries=0)
+    clock = FakeClock.at_real_time()
+    auth = make_auth(fake, max_retries=0, clock=clock)
     auth.get_token()
-    time.sleep(1.1)
+    clock.advance(3600 + 10)  # expired
     fake.enqueue(status=503)
     with pytest.raises(ServerError):
         auth.get_token()
 
 
 def test_mandatory_window_callers_wait_for_the_refresh(fake: FakeZuora) -> None:
-    fake.expires_in = 2
-    auth = make_auth(fake)
+    clock = FakeClock.at_real_time()
+    auth = make_auth(fake, clock=clock)
     first = auth.get_token()
-    time.sleep(1.6)  # in the mandatory window (last 0.5 s)
+    clock.advance(3600 - 20)  # in the mandatory window (the last 30 s)
     fake.token_delay = 0.2
     tokens: list[str] = []
     run_threads(8, lambda: tokens.append(auth.get_token()))
@@ -204,7 +213,8 @@ def test_50_concurrent_401s_cause_one_refresh_and_each_request_is_replayed_once(
         run_threads(50, lambda: responses.append(client.post("/v1/echo", json={"n": 1})))
 
     assert [r.status_code for r in responses] == [200] * 50
-    assert all(r.json()["body"] == '{"n":1}' for r in responses)  # the replayed body arrived intact
+    sent = httpx.Request("POST", "http://x", json={"n": 1}).content.decode()  # as the installed httpx encodes it
+    assert all(r.json()["body"] == sent for r in responses)  # the replayed body arrived intact
     assert fake.token_requests == 1
     v1 = [r for r in fake.requests if r.path == "/v1/echo"]
     assert len(v1) <= 100  # each request sent at most twice: once with the revoked token, once replayed
@@ -389,12 +399,12 @@ def test_environments_and_base_urls() -> None:
 
 
 def test_a_sync_call_inside_the_loop_of_an_async_leader_does_not_deadlock(fake: FakeZuora) -> None:
-    fake.token_delay = 0.5
+    fake.token_delay = 1.0
     auth = make_auth(fake)
 
     async def main() -> tuple[str, str]:
         leader = asyncio.create_task(auth.aget_token())
-        await asyncio.sleep(0.1)  # the task is now fetching
+        assert await asyncio.to_thread(fake.wait_for_requests, 1, path="/oauth/token")  # the task is fetching
         blocking = auth.get_token()  # a sync call on the loop's own thread
         return await leader, blocking
 
@@ -404,14 +414,14 @@ def test_a_sync_call_inside_the_loop_of_an_async_leader_does_not_deadlock(fake: 
 
 
 def test_a_cancelled_async_leader_hands_over_to_a_waiter(fake: FakeZuora) -> None:
-    fake.token_delay = 0.5
+    fake.token_delay = 1.0
     auth = make_auth(fake)
 
     async def main() -> str:
         leader = asyncio.create_task(auth.aget_token())
-        await asyncio.sleep(0.1)
+        assert await asyncio.to_thread(fake.wait_for_requests, 1, path="/oauth/token")  # the leader is fetching
         waiter = asyncio.create_task(auth.aget_token())
-        await asyncio.sleep(0.1)
+        await asyncio.sleep(0)  # the waiter now awaits the leader's refresh
         leader.cancel()
         return await waiter
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import select
+import shutil
 import subprocess
 import sys
 import time
@@ -19,7 +21,10 @@ from zuora_oauth.testing import FakeZuora
 CLI = [sys.executable, "-m", "zuora_oauth"]
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 60, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m zuora_oauth ARGS`` without the machine's ZUORA_* variables; ``stdin`` is piped in, if given."""
     base = {key: value for key, value in os.environ.items() if not key.startswith("ZUORA_")}
     return subprocess.run(
         [*CLI, *args],
@@ -28,7 +33,7 @@ def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 60) 
         capture_output=True,
         text=True,
         timeout=timeout,
-        stdin=subprocess.DEVNULL,
+        **({"stdin": subprocess.DEVNULL} if stdin is None else {"input": stdin}),
     )
 
 
@@ -41,6 +46,65 @@ def test_help_lists_every_command() -> None:
     assert result.returncode == 0
     for command in ("token", "fake-server", "demo"):
         assert command in result.stdout
+
+
+def test_version_is_the_installed_distribution_version() -> None:
+    result = run_cli("--version")
+
+    assert result.returncode == 0
+    assert result.stdout == f"zuora-oauth {importlib.metadata.version('zuora-oauth')}\n"
+
+
+def test_the_secret_can_come_from_a_pipe_on_stdin(fake: FakeZuora) -> None:
+    result = run_cli(
+        "token",
+        "--base-url",
+        fake.base_url,
+        "--client-secret-stdin",
+        env={"ZUORA_CLIENT_ID": fake.client_id},
+        stdin=CANARY_SECRET + "\n",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert fake.token_requests == 1  # FakeZuora accepts the canary secret only
+    assert CANARY_SECRET not in result.stdout + result.stderr
+
+
+def test_the_secret_can_come_from_bash_process_substitution(fake: FakeZuora) -> None:
+    """``--client-secret-file <(command)``: a pipe, mode 0600, read by a real shell's child process."""
+    bash = shutil.which("bash")
+    assert bash is not None, "bash is part of the test machine"
+    command = 'exec "$@" --client-secret-file <(printf "%s\\n" "$SECRET_FOR_TEST")'
+    base = {key: value for key, value in os.environ.items() if not key.startswith("ZUORA_")}
+    env = {**base, "ZUORA_CLIENT_ID": fake.client_id, "SECRET_FOR_TEST": CANARY_SECRET}
+    result = subprocess.run(
+        [bash, "-c", command, "bash", *CLI, "token", "--base-url", fake.base_url],
+        check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert fake.token_requests == 1
+
+
+def test_a_secret_file_others_can_read_exits_2(fake: FakeZuora, tmp_path: Path) -> None:
+    path = tmp_path / "secret"
+    path.write_text("not-the-secret\n")
+    path.chmod(0o644)
+    result = run_cli(
+        "token", "--base-url", fake.base_url, "--client-secret-file", str(path), env={"ZUORA_CLIENT_ID": "id"}
+    )
+
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"zuora-oauth: --client-secret-file {path} is open to other users (mode 0644); make it private with: "
+        f"chmod 600 {path}\n"
+    )
+    assert fake.token_requests == 0
 
 
 def test_token_prints_a_masked_summary_by_default(fake: FakeZuora) -> None:
@@ -117,12 +181,17 @@ def test_missing_credentials_without_a_terminal_exit_2(fake: FakeZuora) -> None:
 
 
 def test_usage_errors_exit_2() -> None:
-    assert run_cli("token", "--env", "mars").returncode == 2
+    result = run_cli("token", "--env", "mars")
+    assert result.returncode == 2
+    assert "argument --env: Unknown Zuora environment 'mars'; known: us-production, " in result.stderr
+    result = run_cli("token", "--max-retries", "-1")
+    assert result.returncode == 2 and "argument --max-retries: must be a whole number, zero or more" in result.stderr
     assert run_cli("token", "--env", "us-production", "--base-url", "https://x").returncode == 2
     result = run_cli(
         "token", "--base-url", "http://zuora.example.com", env={"ZUORA_CLIENT_ID": "i", "ZUORA_CLIENT_SECRET": "s"}
     )
     assert result.returncode == 2 and "unencrypted" in result.stderr
+    assert "pass --allow-insecure-http" in result.stderr and "allow_insecure_http=True" not in result.stderr
 
 
 def test_the_secret_is_never_accepted_on_the_command_line_nor_echoed() -> None:

@@ -36,6 +36,7 @@ import pytest
 import zuora_oauth
 from tests import _corpus as corpus_lib
 from tests._corpus import Answer, Generated, Recorder, SpecOperation, Synthesizer
+from tests._generation import GENERATOR_INPUTS, mypy_strict, shared
 
 SPECS = corpus_lib.spec_files()
 SPEC_NAMES = [corpus_lib.spec_name(spec) for spec in SPECS]
@@ -156,11 +157,20 @@ class Corpus:
         return operation, pair
 
 
+def _generate_corpus(base: Path) -> dict[str, dict[str, Any]]:
+    """Every spec both ways into ``base/ours`` and ``base/stock``: spec name -> its Generated fields but the spec."""
+    generated = corpus_lib.generate_all(SPECS, base / "ours", base / "stock")
+    return {name: {**dataclasses.asdict(item), "spec": None} for name, item in generated.items()}
+
+
 @pytest.fixture(scope="session")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Corpus]:
-    base = tmp_path_factory.mktemp("corpus")
+    """The corpus generated once per session (by whichever xdist worker asks first), imported by each worker."""
+    inputs = (*SPECS, corpus_lib.CORPUS, Path(corpus_lib.__file__), *GENERATOR_INPUTS)
+    base, fields = shared(tmp_path_factory, "corpus", inputs, _generate_corpus)
     ours_folder, stock_folder = base / "ours", base / "stock"
-    generated = corpus_lib.generate_all(SPECS, ours_folder, stock_folder)
+    specs = {corpus_lib.spec_name(spec): spec for spec in SPECS}
+    generated = {name: Generated(**{**item, "spec": specs[name]}) for name, item in fields.items()}
     sys.path[:0] = [str(ours_folder), str(stock_folder)]
     prefixes = tuple(name for item in generated.values() for name in (item.ours, item.stock))
     try:
@@ -220,9 +230,8 @@ def test_ruff_reports_nothing_on_ours(corpus: Corpus) -> None:
     assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-2000:]
 
 
-def test_mypy_strict_reports_nothing_on_ours(corpus: Corpus) -> None:
-    command = [str(corpus_lib.BIN / "mypy"), "--strict", "--no-incremental", *_ours_packages(corpus)]
-    result = subprocess.run(command, capture_output=True, text=True, cwd=corpus.ours_folder, check=False)
+def test_mypy_strict_reports_nothing_on_ours(corpus: Corpus, tmp_path_factory: pytest.TempPathFactory) -> None:
+    result = mypy_strict(tmp_path_factory, *(corpus.ours_folder / name for name in _ours_packages(corpus)))
     assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-2000:]
     assert result.stdout.startswith("Success: no issues found"), result.stdout[-2000:]
 

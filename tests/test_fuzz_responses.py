@@ -9,7 +9,8 @@ outcome each must have:
 * any other 2xx, and a 2xx whose decoded body is larger than the 1 MiB a token answer is read to ->
   MalformedResponseError with ``code`` = the status;
 * 400/401/403/404/429 -> their subclass; 500-599 -> ServerError; every other status (3xx, 402, 418, ...) ->
-  ApiError itself, never a status subclass; ``code`` is always the status;
+  ApiError itself, never a status subclass; ``code`` is always the status (``STATUS_CLASSES`` below: the README's
+  table written out, never the package's own mapping, which is what it checks);
 * no usable HTTP answer at all -> ApiConnectionError with ``code`` 0.
 
 Statuses 100-199 are interim answers in HTTP (RFC 9110 section 15.2): a client must skip them and wait for the
@@ -51,13 +52,17 @@ from zuora_oauth import (
     ApiConnectionError,
     ApiError,
     AsyncOAuthApi,
+    AuthenticationError,
+    BadRequestError,
     BusinessError,
     Client,
     MalformedResponseError,
+    NotFoundError,
     OAuthApi,
+    PermissionDeniedError,
+    RateLimitError,
     ServerError,
 )
-from zuora_oauth._exceptions import error_class_for_status
 from zuora_oauth.auth import ZuoraAuth
 from zuora_oauth.models.token_response import TokenResponse
 
@@ -143,6 +148,26 @@ def _chunks(data: bytes, size: int = 7919) -> Iterator[bytes]:
 
 # -- the oracle -------------------------------------------------------------------------------------------------
 
+#: The README's error table (and ZUORA-OAUTH.md's statuses), written out here rather than taken from the package,
+#: so that a wrong mapping in the package fails: these statuses raise their own class ...
+STATUS_CLASSES: dict[int, type[ApiError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    429: RateLimitError,
+}
+#: ... every status from 500 to 599 (non-standard ones such as Cloudflare's 520 included) a ServerError, and any
+#: other non-2xx status (3xx, 402, 409, 418, 499, ...) ApiError itself, never a subclass.
+SERVER_ERRORS = range(500, 600)
+
+
+def expected_error_class(status: int) -> type[ApiError]:
+    """The class a non-2xx final status raises, per the table above."""
+    if status in STATUS_CLASSES:
+        return STATUS_CLASSES[status]
+    return ServerError if status in SERVER_ERRORS else ApiError
+
 
 @dataclass(frozen=True)
 class Expected:
@@ -221,7 +246,7 @@ def expected_for_create_token(wire: Wire) -> Expected:
     status = wire.status
     undecodable = wire.encoding == "corrupt-gzip" and wire.has_body
     if not 200 <= status <= 299:
-        return Expected(error_class_for_status(status), status)
+        return Expected(expected_error_class(status), status)
     if wire.has_body and len(wire.body) > TOKEN_ANSWER_CAP:
         return Expected(MalformedResponseError, status)
     parsed, value = _json_body(wire)
@@ -680,6 +705,16 @@ REGRESSIONS = [
 @pytest.mark.parametrize("wire", REGRESSIONS, ids=lambda wire: f"{wire.status}-{wire.encoding}-{wire.interim}")
 def test_regressions(scripted: Scripted, sync_api: OAuthApi, wire: Wire) -> None:
     run_all(scripted, sync_api, wire)
+
+
+def test_every_non_2xx_status_raises_the_class_of_the_readme_table(scripted: Scripted, sync_api: OAuthApi) -> None:
+    """Each final status from 300 to 599, one after the other (the random draws above meet a given one rarely):
+    exactly the class ``STATUS_CLASSES``/``SERVER_ERRORS`` give, with ``code`` the status."""
+    for status in range(300, 600):
+        wire = Wire(status, b'{"code": 90000011, "message": "no"}', ((b"Content-Type", b"application/json"),))
+        scripted.reply = wire.to_bytes()
+        result = _outcome(lambda: sync_api.create_token(CLIENT_ID, CANARY_SECRET))
+        check_outcome(result, Expected(expected_error_class(status), status), f"status {status}")
 
 
 @pytest.mark.parametrize("cookie", [b"s=\xce\xbb", b"\xe9t\xe9=1", b"ok=1; Path=/; Comment=\xff"])

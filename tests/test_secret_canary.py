@@ -8,6 +8,7 @@ with a finding that names the place, and that the clean and opted-out ones pass.
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -211,6 +212,7 @@ def test_leaking_tests_fail_and_only_they(pytester: pytest.Pytester) -> None:
         subprocess.run(
             [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rE", "test_leaks.py"],
             cwd=pytester.path,
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)},  # conftest's plugins: tests._*
             stdout=out,
             stderr=subprocess.STDOUT,
             timeout=120,

@@ -147,8 +147,8 @@ DELIBERATE = {
     "tag: OAuth -> oauth": "the generator names the module after the tag; `OAuth` would give `api/o_auth/`",
     "summary: 'Generate an OAuth token' -> 'Create an OAuth token'": "the name of the operation in Zuora's current "
     "API reference",
-    "servers: 1 host -> 10 hosts": "every Zuora data centre (US Cloud 1/2, EU, APAC, production and sandboxes); "
-    "rest.zuora.com stays the default",
+    "servers: 1 host -> 11 hosts": "every Zuora data centre (US Cloud 1/2, EU, APAC, production and sandboxes, "
+    "US Performance Test); rest.zuora.com stays the default",
     "security: none declared -> [] (explicitly none)": "the token call must carry no credentials header",
     "request headers added: Zuora-Entity-Ids, Zuora-Org-Ids, Zuora-Track-Id": "documented by Zuora's current API "
     "reference and SDK for multi-entity, multi-org and tracing",

@@ -1,4 +1,5 @@
-"""FileTokenStore against real processes, real files and a FakeZuora over real sockets."""
+"""What only FileTokenStore does, against real processes, real files and a FakeZuora over real sockets: private
+files, whatever is found on disk, flock locks. What every store does is in test_store_contract.py."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import json
 import logging
 import os
 import re
-import shutil
 import signal
 import stat
 import subprocess
@@ -15,10 +15,8 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests._fleet import Fleet, token_digest
 from tests._store_helpers import close_open_auths, get, key_of, make_auth, warnings
 from tests.conftest import CANARY_SECRET
 from zuora_oauth import InvalidRequestError
@@ -93,41 +91,6 @@ def kill(process: subprocess.Popen[str]) -> None:
     process.communicate(timeout=10)
 
 
-# -- the fleet -------------------------------------------------------------------------------------------------
-
-
-def test_16_processes_of_4_threads_cold_starting_make_one_token_request(
-    fake: FakeZuora, tmp_path: Path, store_dir: Path
-) -> None:
-    fake.token_delay = 0.3
-    directory = store_dir / "tokens"
-    store = {"kind": "file", "directory": str(directory)}
-    with Fleet(tmp_path / "fleet", fake, CANARY_SECRET, store, size=16, threads=4, requests=3) as fleet:
-        fleet.wait_ready()
-        fleet.go()
-        results = fleet.results()
-
-    assert [r.returncode for r in results] == [0] * 16, [r.stderr for r in results]
-    assert [r.stderr for r in results] == [""] * 16
-    assert [status for r in results for status in r.statuses] == [200] * (16 * 4 * 3)
-    assert fake.token_requests == 1
-    assert fake.expired_token_uses == 0
-    assert {token for r in results for token in r.tokens} == {token_digest(fake.issued_tokens[0])}
-    stem = key_of(fake)
-    assert sorted(os.listdir(directory)) == [f"{stem}.json", f"{stem}.lock"]
-
-
-def test_without_a_shared_store_each_process_makes_its_own_request(fake: FakeZuora, tmp_path: Path) -> None:
-    """The control experiment (4 processes, to keep it short): the same harness counts one request per process."""
-    fake.token_delay = 0.3
-    with Fleet(tmp_path / "fleet", fake, CANARY_SECRET, {"kind": "memory"}, size=4, threads=4, requests=3) as fleet:
-        fleet.wait_ready()
-        fleet.go()
-        results = fleet.results()
-    assert [status for r in results for status in r.statuses] == [200] * (4 * 4 * 3)
-    assert fake.token_requests == 4  # one per process: only the threads of a process share their token
-
-
 # -- what is written where -------------------------------------------------------------------------------------
 
 
@@ -149,45 +112,6 @@ def test_record_file_is_private_and_holds_only_the_token_record(fake: FakeZuora,
     assert stat.S_IMODE(lock.stat().st_mode) & 0o077 == 0
     assert sorted(os.listdir(directory)) == sorted([data.name, lock.name])  # no temporary file left behind
     assert fake.client_id not in "".join(os.listdir(directory))
-
-
-def test_a_second_auth_sync_or_async_adopts_the_stored_token(fake: FakeZuora, store_dir: Path) -> None:
-    store = FileTokenStore(store_dir / "tokens")
-    first = make_auth(fake, store)
-    assert get(first, fake) == 200
-    other_store = FileTokenStore(store_dir / "tokens")  # as another process would build it
-    assert make_auth(fake, other_store).get_token() == first.get_token()
-
-    async def main() -> str:
-        return await make_auth(fake, other_store).aget_token()
-
-    assert asyncio.run(main()) == first.get_token()
-    assert fake.token_requests == 1
-
-
-def test_async_tasks_of_two_auths_make_one_token_request(fake: FakeZuora, store_dir: Path) -> None:
-    fake.token_delay = 0.2
-    store = FileTokenStore(store_dir / "tokens")
-    auths = [make_auth(fake, store), make_auth(fake, FileTokenStore(store_dir / "tokens"))]
-
-    async def main() -> list[int]:
-        async with httpx.AsyncClient(auth=auths[0]) as one, httpx.AsyncClient(auth=auths[1]) as two:
-            calls = [client.get(fake.base_url + "/v1/accounts/A") for client in (one, two) for _ in range(10)]
-            return [response.status_code for response in await asyncio.gather(*calls)]
-
-    assert asyncio.run(main()) == [200] * 20
-    assert fake.token_requests == 1
-
-
-def test_the_hot_path_never_touches_the_file_system(fake: FakeZuora, store_dir: Path) -> None:
-    directory = store_dir / "tokens"
-    auth = make_auth(fake, FileTokenStore(directory))
-    assert get(auth, fake) == 200
-    shutil.rmtree(directory)
-    with httpx.Client(auth=auth) as client:
-        assert [client.get(fake.base_url + "/v1/x").status_code for _ in range(20)] == [200] * 20
-    assert not directory.exists()
-    assert fake.token_requests == 1
 
 
 # -- what can be found on disk ---------------------------------------------------------------------------------
@@ -334,22 +258,6 @@ def test_a_dead_lock_holder_does_not_hold_anyone_up(
     assert record_on_disk(store, fake) is not None
 
 
-def test_a_hung_lock_holder_delays_a_refresh_by_lock_timeout_at_most(
-    fake: FakeZuora, store_dir: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    store = FileTokenStore(store_dir / "tokens", lock_timeout=0.5)
-    (store_dir / "tokens").mkdir(mode=0o700)
-    holder = hold_lock(store.path_of(key_of(fake)).removesuffix(".json") + ".lock")
-    try:
-        assert get(make_auth(fake, store), fake) == 200
-        assert holder.poll() is None  # still holding the lock: the refresh did not wait for it
-        assert len(warnings(caplog, GAVE_UP)) == 1
-        record = record_on_disk(store, fake)  # written without the lock: the replace is atomic anyway
-        assert record is not None and record.access_token == fake.issued_tokens[0]
-    finally:
-        kill(holder)
-
-
 def test_waiting_for_the_lock_does_not_block_the_event_loop(fake: FakeZuora, store_dir: Path) -> None:
     store = FileTokenStore(store_dir / "tokens", lock_timeout=0.6)
     (store_dir / "tokens").mkdir(mode=0o700)
@@ -397,34 +305,6 @@ def test_a_cancelled_async_refresh_leaves_the_lock_free(fake: FakeZuora, store_d
 
 
 # -- invalidation ----------------------------------------------------------------------------------------------
-
-
-def test_a_refused_token_is_removed_from_the_file_and_replaced(fake: FakeZuora, store_dir: Path) -> None:
-    store = FileTokenStore(store_dir / "tokens")
-    auth = make_auth(fake, store)
-    first = auth.get_token()
-    fake.revoke(first)
-    assert get(auth, fake) == 200  # 401, invalidate (here and on disk), new token, replay
-    assert fake.token_requests == 2
-    record = record_on_disk(store, fake)
-    assert record is not None and record.access_token == fake.issued_tokens[1] != first
-
-
-def test_invalidate_is_compare_and_delete(fake: FakeZuora, store_dir: Path) -> None:
-    store = FileTokenStore(store_dir / "tokens")
-    token = make_auth(fake, store).get_token()
-    data = Path(store.path_of(key_of(fake)))
-    store.invalidate(key_of(fake), "some-older-token")
-    assert data.exists()
-    store.invalidate(key_of(fake), token)
-    assert not data.exists()
-    store.invalidate(key_of(fake), token)  # nothing left to delete: no error
-
-    token = make_auth(fake, store).get_token()
-    asyncio.run(store.ainvalidate(key_of(fake), "some-older-token"))
-    assert data.exists()
-    asyncio.run(store.ainvalidate(key_of(fake), token))
-    assert not data.exists()
 
 
 def test_invalidate_gives_way_to_a_refresh_in_progress(fake: FakeZuora, store_dir: Path) -> None:

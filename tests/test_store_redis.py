@@ -1,4 +1,5 @@
-"""RedisTokenStore against a real redis-server of its own, real worker processes and a FakeZuora over real sockets."""
+"""What only RedisTokenStore does, against a real redis-server of its own, real worker processes and a FakeZuora:
+lock expiry, outages, foreign values, both client flavours. What every store does is in test_store_contract.py."""
 
 from __future__ import annotations
 
@@ -67,27 +68,6 @@ def wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> None:
 
 
 # -- the fleet -------------------------------------------------------------------------------------------------
-
-
-def test_16_processes_of_4_threads_cold_starting_make_one_token_request(
-    fake: FakeZuora, server: RedisServer, inspect: redis.Redis, tmp_path: Path
-) -> None:
-    fake.token_delay = 0.3
-    store = {"kind": "redis", "url": server.url}
-    with Fleet(tmp_path / "fleet", fake, CANARY_SECRET, store, size=16, threads=4, requests=3) as fleet:
-        fleet.wait_ready()
-        fleet.go()
-        results = fleet.results()
-
-    assert [r.returncode for r in results] == [0] * 16, [r.stderr for r in results]
-    assert [r.stderr for r in results] == [""] * 16
-    assert [status for r in results for status in r.statuses] == [200] * (16 * 4 * 3)
-    assert fake.token_requests == 1
-    assert fake.expired_token_uses == 0
-    assert {token for r in results for token in r.tokens} == {token_digest(fake.issued_tokens[0])}
-    record = stored(inspect, fake)
-    assert record is not None and record.access_token == fake.issued_tokens[0]
-    assert inspect.exists("zuora-oauth:" + key_of(fake) + ":lock") == 0
 
 
 def test_a_lock_holder_killed_mid_refresh_is_replaced_by_one_other_process(
@@ -167,18 +147,6 @@ def test_a_redis_outage_falls_back_to_in_process_tokens_and_sharing_resumes(
     assert fake.token_requests == requests_before
     assert len(warnings(caplog, OUTAGE)) == 1
     assert fake.expired_token_uses == 0
-
-
-def test_the_hot_path_never_touches_redis(
-    fake: FakeZuora, server: RedisServer, caplog: pytest.LogCaptureFixture
-) -> None:
-    auth = make_auth(fake, RedisTokenStore(server.url))
-    assert get(auth, fake) == 200
-    server.stop()
-    with httpx.Client(auth=auth) as client:
-        assert [client.get(fake.base_url + "/v1/x").status_code for _ in range(20)] == [200] * 20
-    assert fake.token_requests == 1
-    assert warnings(caplog, OUTAGE) == []  # the store was not even asked
 
 
 @pytest.mark.parametrize("flavour", ["sync", "async"])
@@ -276,63 +244,7 @@ def test_waiters_take_over_a_lock_that_expires_without_a_record(
     assert record is not None and record.access_token == fake.issued_tokens[0]
 
 
-def test_a_waiter_gives_up_after_wait_timeout(
-    fake: FakeZuora, server: RedisServer, inspect: redis.Redis, caplog: pytest.LogCaptureFixture
-) -> None:
-    inspect.set("zuora-oauth:" + key_of(fake) + ":lock", "a-hung-holder", px=60_000)
-    auth = make_auth(fake, RedisTokenStore(server.url, wait_timeout=0.3))
-    assert get(auth, fake) == 200
-    assert len(warnings(caplog, GAVE_UP)) == 1
-    record = stored(inspect, fake)
-    assert record is not None and record.access_token == fake.issued_tokens[0]
-    assert inspect.get("zuora-oauth:" + key_of(fake) + ":lock") == "a-hung-holder"
-
-
-def test_a_refused_token_is_deleted_from_redis_and_replaced(
-    fake: FakeZuora, server: RedisServer, inspect: redis.Redis
-) -> None:
-    store = RedisTokenStore(server.url)
-    auth = make_auth(fake, store)
-    first = auth.get_token()
-    fake.revoke(first)
-    assert get(auth, fake) == 200  # 401, compare-and-delete in Redis, new token, replay
-    assert fake.token_requests == 2
-    record = stored(inspect, fake)
-    assert record is not None and record.access_token == fake.issued_tokens[1] != first
-
-
-def test_invalidate_is_compare_and_delete(fake: FakeZuora, server: RedisServer, inspect: redis.Redis) -> None:
-    store = RedisTokenStore(server.url)
-    record_key = "zuora-oauth:" + key_of(fake)
-    token = make_auth(fake, store).get_token()
-    store.invalidate(key_of(fake), "some-older-token")
-    assert inspect.exists(record_key) == 1
-    store.invalidate(key_of(fake), token)
-    assert inspect.exists(record_key) == 0
-
-    token = make_auth(fake, store).get_token()
-    asyncio.run(store.ainvalidate(key_of(fake), "some-older-token"))
-    assert inspect.exists(record_key) == 1
-    asyncio.run(store.ainvalidate(key_of(fake), token))
-    assert inspect.exists(record_key) == 0
-
-
 # -- clients ---------------------------------------------------------------------------------------------------
-
-
-def test_async_tasks_in_several_event_loops_share_one_token(fake: FakeZuora, server: RedisServer) -> None:
-    fake.token_delay = 0.2
-    store = RedisTokenStore(server.url)
-
-    async def burst() -> list[int]:
-        auth = make_auth(fake, store)
-        async with httpx.AsyncClient(auth=auth) as client:
-            calls = [client.get(fake.base_url + "/v1/accounts/A") for _ in range(10)]
-            return [response.status_code for response in await asyncio.gather(*calls)]
-
-    assert asyncio.run(burst()) == [200] * 10
-    assert asyncio.run(burst()) == [200] * 10  # a new loop, a new ZuoraAuth: the token comes from Redis
-    assert fake.token_requests == 1
 
 
 @pytest.mark.parametrize("decode_responses", [False, True])

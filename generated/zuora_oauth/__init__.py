@@ -4,6 +4,8 @@ from typing import TYPE_CHECKING
 
 from zuora_oauth.runtime import lazy_exports
 
+from ._version import __version__ as __version__
+
 if TYPE_CHECKING:
     from ._retry import RetryPolicy
     from .api.oauth import AsyncOAuthApi, OAuthApi
@@ -25,6 +27,10 @@ if TYPE_CHECKING:
         RateLimitError,
         ServerError,
     )
+    from .models.grant_type import GrantType
+    from .models.token_request import TokenRequest
+    from .models.token_response import TokenResponse
+    from .stores import FileTokenStore, InMemoryTokenStore, RedisTokenStore
 
 _EXPORTS = {
     "ApiConnectionError": ".errors",
@@ -38,14 +44,20 @@ _EXPORTS = {
     "Client": ".client",
     "Environment": ".environments",
     "ErrorReason": ".errors",
+    "FileTokenStore": ".stores",
+    "GrantType": ".models.grant_type",
+    "InMemoryTokenStore": ".stores",
     "InvalidRequestError": ".errors",
     "MalformedResponseError": ".errors",
     "NotFoundError": ".errors",
     "OAuthApi": ".api.oauth",
     "PermissionDeniedError": ".errors",
     "RateLimitError": ".errors",
+    "RedisTokenStore": ".stores",
     "RetryPolicy": "._retry",
     "ServerError": ".errors",
+    "TokenRequest": ".models.token_request",
+    "TokenResponse": ".models.token_response",
     "ZuoraAuth": ".auth",
 }
 
@@ -61,14 +73,20 @@ __all__ = (
     "Client",
     "Environment",
     "ErrorReason",
+    "FileTokenStore",
+    "GrantType",
+    "InMemoryTokenStore",
     "InvalidRequestError",
     "MalformedResponseError",
     "NotFoundError",
     "OAuthApi",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedisTokenStore",
     "RetryPolicy",
     "ServerError",
+    "TokenRequest",
+    "TokenResponse",
     "ZuoraAuth",
 )
 

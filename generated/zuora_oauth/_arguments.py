@@ -1,3 +1,4 @@
+# Generated from templates/runtime/_arguments.py by make generate: edit that file, not this copy.
 """Turn the flat arguments of the ``<Tag>Api`` methods into what the generated functions take."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# Generated from templates/runtime/_business.py by make generate: edit that file, not this copy.
 """Zuora's HTTP-200 failures: a 2xx JSON answer that says ``"success": false`` is raised as a BusinessError.
 
 "HTTP 200 doesn't mean your call succeeded" (Zuora's error-handling guide): many operations answer failures with

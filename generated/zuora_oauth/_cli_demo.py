@@ -1,3 +1,4 @@
+# Generated from templates/runtime/_cli_demo.py by make generate: edit that file, not this copy.
 """``zuora-oauth demo`` (and ``make demo``): the main job against the built-in FakeZuora, end to end."""
 
 from __future__ import annotations

@@ -1,4 +1,9 @@
-"""``zuora-oauth token``: one token request, printed for a person, for ``$(...)``, or as JSON."""
+# Generated from templates/runtime/_cli_token.py by make generate: edit that file, not this copy.
+"""``zuora-oauth token``: one token request, printed for a person, for ``$(...)``, or as JSON.
+
+Settings come from the flags first, then from the environment as :mod:`._env` reads it for ``ZuoraAuth.from_env``
+(the same variables, empty meaning unset), then from a prompt when stdin is a terminal.
+"""
 
 from __future__ import annotations
 
@@ -8,25 +13,35 @@ import json
 import os
 import sys
 import time
+from urllib.parse import urlsplit
 
+from ._cli_secret import secret_from_file, secret_from_stdin
+from ._env import BASE_URL, CLIENT_ID, CLIENT_SECRET, location_from_env
 from ._exceptions import InvalidRequestError
 from ._masking import mask
 from .api.oauth import OAuthApi
 from .auth import _checked_base_url
 from .client import Client
-from .environments import DEFAULT_BASE_URL
+from .environments import DEFAULT_BASE_URL, is_loopback_url
 from .types import UNSET, Unset
 
 
 def run_token(args: argparse.Namespace) -> int:
     """Create a token and print it as asked; errors propagate to ``cli.main`` for their exit code."""
-    client_id = _credential("ZUORA_CLIENT_ID", "Client ID: ", secret=False)
-    client_secret = _credential("ZUORA_CLIENT_SECRET", "Client secret: ", secret=True)
+    client_id = _credential(CLIENT_ID, "Client ID: ", secret=False)
+    if args.client_secret_file is not None:
+        client_secret = secret_from_file(args.client_secret_file)
+    elif args.client_secret_stdin:
+        client_secret = secret_from_stdin()
+    else:
+        client_secret = _credential(CLIENT_SECRET, "Client secret: ", secret=True)
     base_url = _base_url(args)
-    try:
-        client = Client(base_url=base_url, timeout=args.timeout, max_retries=args.max_retries)
-    except (TypeError, ValueError) as exc:
-        raise InvalidRequestError(f"invalid option: {exc}") from None
+    client = Client(
+        base_url=base_url,
+        timeout=args.timeout,
+        max_retries=args.max_retries,
+        allow_insecure_http=args.allow_insecure_http,
+    )
     with client:
         answer = OAuthApi(client).create_token_with_http_info(
             client_id,
@@ -71,7 +86,28 @@ def _credential(variable: str, prompt: str, *, secret: bool) -> str:
 
 
 def _base_url(args: argparse.Namespace) -> str:
+    """--env, else --base-url, else ZUORA_ENVIRONMENT (or ZUORA_ENV), else ZUORA_BASE_URL, else US production.
+
+    A flag overrides the environment's location altogether: it is neither read nor checked then.
+    """
     if args.env is not None:
         return str(args.env.base_url)
-    given = args.base_url or os.environ.get("ZUORA_BASE_URL")
-    return _checked_base_url(given, allow_insecure_http=False) if given else DEFAULT_BASE_URL
+    if args.base_url is not None:
+        return _checked(args.base_url, "--base-url", allow_insecure_http=args.allow_insecure_http)
+    environment, base_url = location_from_env(os.environ)
+    if environment is not None:
+        return environment.base_url
+    if base_url is not None:
+        return _checked(base_url, BASE_URL, allow_insecure_http=args.allow_insecure_http)
+    return DEFAULT_BASE_URL
+
+
+def _checked(given: str, name: str, *, allow_insecure_http: bool) -> str:
+    """``given`` as a base URL; the refusal of plain http names the flag, where the Client's names its argument."""
+    url = _checked_base_url(given, allow_insecure_http=True, name=name)
+    if urlsplit(url).scheme == "http" and not allow_insecure_http and not is_loopback_url(url):
+        raise InvalidRequestError(
+            f"plain http:// would send the client secret unencrypted ({name} {url}); use https://, a loopback "
+            "address, or pass --allow-insecure-http"
+        )
+    return url

@@ -1,3 +1,4 @@
+# Generated from templates/runtime/_cookies.py by make generate: edit that file, not this copy.
 """The cookie jar of a generated Client (its own module: building a Client must not import the transport)."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# Generated from templates/runtime/_exceptions.py by make generate: edit that file, not this copy.
 """The one error hierarchy of every Zuora module generated with these templates.
 
 Every outcome of a call other than a valid 2xx answer raises an :class:`ApiError` subclass, carrying what the Ruby
@@ -21,6 +22,25 @@ import httpx
 from ._error_body import ErrorReason, parse_reasons
 from ._masking import mask_secret_fields, redact
 from ._retry_after import parse_retry_after
+
+#: The error hierarchy, the one list of it: ``zuora_oauth.runtime`` exports these names, every generated ``errors``
+#: module re-exports them and the package exports them (``tests/test_layout.py`` checks that each list agrees).
+__all__ = [
+    "ApiConnectionError",
+    "ApiError",
+    "ApiTimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "BusinessError",
+    "ErrorReason",
+    "InvalidRequestError",
+    "MalformedResponseError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ServerError",
+    "UnexpectedStatus",
+]
 
 _MAX_MESSAGE_IN_TEXT = 500
 

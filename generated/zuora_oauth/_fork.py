@@ -1,3 +1,4 @@
+# Generated from templates/runtime/_fork.py by make generate: edit that file, not this copy.
 """Fork safety: objects that hold locks, connections or refreshes in flight reset them in a forked child.
 
 After ``os.fork()`` (multiprocessing's "fork" start method, gunicorn or celery prefork workers) the child has a

@@ -1,3 +1,4 @@
+# Generated from templates/runtime/_lazy.py by make generate: edit that file, not this copy.
 """Lazy package exports (PEP 562): a name's module is imported on first use, so importing a package is cheap."""
 
 from __future__ import annotations
@@ -23,6 +24,14 @@ def lazy_exports(
         return value
 
     def __dir__() -> list[str]:
-        return sorted({*vars(sys.modules[package]), *names})
+        """The public names, the dunders and the public submodules loaded so far: not the module's own imports."""
+        module = sys.modules[package]
+        loaded = {
+            name
+            for name, value in vars(module).items()
+            if name.startswith("__")
+            or (not name.startswith("_") and getattr(value, "__name__", None) == f"{package}.{name}")
+        }
+        return sorted({*loaded, *names})
 
     return __getattr__, __dir__

@@ -1,3 +1,4 @@
+# Generated from templates/runtime/_masking.py by make generate: edit that file, not this copy.
 """Keep secrets out of reprs, logs and error texts: show at most the last four characters."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# Generated from templates/runtime/_model_fields.py by make generate: edit that file, not this copy.
 """Reading model fields from JSON the way Zuora sends it: strict about shape, lenient where Zuora is sloppy.
 
 The stock generator trusts the server (``cast(str, d.pop("x"))``): a 2xx body of the wrong shape then becomes a

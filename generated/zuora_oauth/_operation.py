@@ -1,3 +1,4 @@
+# Generated from templates/runtime/_operation.py by make generate: edit that file, not this copy.
 """One generated operation as the runtime sees it: each endpoint module's ``OPERATION``.
 
 Its own small module, so that importing a generated endpoint module (which builds its ``OPERATION``) does not

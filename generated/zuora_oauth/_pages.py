@@ -1,3 +1,4 @@
+# Generated from templates/runtime/_pages.py by make generate: edit that file, not this copy.
 """Walking Zuora's paginated lists: each answer's ``nextPage`` is the full URL of the next page.
 
 The next pages go through the same transport as the first (typed errors, retries, the client's auth and

@@ -1,3 +1,4 @@
+# Generated from templates/runtime/_retry.py by make generate: edit that file, not this copy.
 """The retry policy of every generated operation and of ZuoraAuth's token requests: one place to change it.
 
 Which failures are retried depends on the method, because a retry must never perform a write twice:
@@ -72,8 +73,13 @@ class RetryPolicy(NamedTuple):
         method: str = "GET",
         idempotency_key: bool = False,
         replay_safe: bool = False,
+        jitter: float | None = None,
     ) -> float | None:
-        """Seconds to sleep before retry number ``retries_done + 1``, or None when the error must be raised."""
+        """Seconds to sleep before retry number ``retries_done + 1``, or None when the error must be raised.
+
+        ``slept`` is what the call slept already (the total stays within ``max_total_delay``); ``jitter`` (in
+        [0, 1], random when None) is the one of :meth:`backoff`.
+        """
         if retries_done >= self.max_retries:
             return None
         conflict = error.code == 409 and idempotency_key
@@ -86,8 +92,13 @@ class RetryPolicy(NamedTuple):
                 return None
             delay = error.retry_after
         else:
-            backoff = min(self.initial_delay * 2**retries_done, self.max_delay)
-            delay = backoff * random.uniform(0.75, 1.0)  # noqa: S311 (jitter, not cryptography)
+            delay = self.backoff(retries_done, random.random() if jitter is None else jitter)  # noqa: S311
         if slept + delay > self.max_total_delay:
             return None
         return delay
+
+    def backoff(self, retries_done: int, jitter: float) -> float:
+        """The wait before retry number ``retries_done + 1`` when the server asks none: ``initial_delay`` doubled
+        per retry done, at most ``max_delay``, less up to a quarter (``jitter`` in [0, 1]) so that callers who
+        failed together do not retry together."""
+        return min(self.initial_delay * 2.0 ** min(retries_done, 64), self.max_delay) * (1.0 - jitter / 4)

@@ -1,3 +1,4 @@
+# Generated from templates/runtime/_retry_after.py by make generate: edit that file, not this copy.
 """How long the server asked us to wait: ``Retry-After`` (seconds or HTTP date) or ``RateLimit-Reset``."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# Generated from templates/runtime/_schedule.py by make generate: edit that file, not this copy.
 """When a token is due for refresh: the advisory and mandatory windows before its expiry."""
 
 from __future__ import annotations

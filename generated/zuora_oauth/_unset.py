@@ -1,3 +1,4 @@
+# Generated from templates/runtime/_unset.py by make generate: edit that file, not this copy.
 """The one "not given" marker of every module generated with these templates.
 
 Each generated package's ``types.UNSET`` is this object, so values cross modules (and the runtime's field readers

@@ -1,3 +1,4 @@
+# Generated from templates/runtime/cli.py by make generate: edit that file, not this copy.
 """``zuora-oauth``: get a token from the shell, run a local fake Zuora, watch the SDK work, or generate another
 Zuora module with this package's templates (standard argparse).
 
@@ -10,6 +11,7 @@ Exit codes (stable, documented in the README): 0 success; 1 any other API error;
 from __future__ import annotations
 
 import argparse
+import math
 import re
 import sys
 from collections.abc import Sequence
@@ -23,7 +25,8 @@ from ._exceptions import (
     PermissionDeniedError,
     RateLimitError,
 )
-from .environments import Environment
+from ._version import __version__
+from .environments import Environment, find_environment, known_names
 
 EXIT_OK = 0
 EXIT_API_ERROR = 1
@@ -61,7 +64,8 @@ def exit_code_for(error: ApiError) -> int:
 
 class _MaskingParser(argparse.ArgumentParser):
     """argparse echoes the arguments it refuses ("unrecognized arguments: ..."); a secret pasted on the command
-    line by mistake must not be printed back, so every value given on the command line is masked in errors."""
+    line by mistake must not be printed back, so every value given on the command line is masked in errors, except
+    a name given to an option that takes names (``--env mars``), which the user needs to see to fix it."""
 
     _values: tuple[str, ...] = ()
 
@@ -69,7 +73,7 @@ class _MaskingParser(argparse.ArgumentParser):
         self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
     ) -> tuple[argparse.Namespace, list[str]]:
         given = list(sys.argv[1:] if args is None else args)
-        _MaskingParser._values = tuple(value for value in given if not value.startswith("-") or "=" in value)
+        _MaskingParser._values = _maskable(given)
         return super().parse_known_args(given, namespace)
 
     def error(self, message: str) -> NoReturn:
@@ -83,6 +87,26 @@ class _MaskingParser(argparse.ArgumentParser):
 #: Words of the command line itself, left readable in error messages.
 _KNOWN_WORDS = frozenset({"token", "fake-server", "demo", "generate"})
 
+#: Options whose values are names, never secrets: echoed in errors when they look like a name. Anything else given
+#: to them (a secret pasted in the wrong place has "=", "/" or "+", or is long) is still masked.
+_NAME_OPTIONS = frozenset({"--env"})
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,39}")
+
+
+def _maskable(given: Sequence[str]) -> tuple[str, ...]:
+    """The values of ``given`` to mask in error messages: every value, less the names given to name options."""
+    values: list[str] = []
+    option = ""
+    for word in given:
+        if word.startswith("-") and "=" not in word:
+            option = word
+            continue
+        name, value = word.split("=", 1) if word.startswith("-") else (option, word)
+        option = ""
+        if not (name in _NAME_OPTIONS and _NAME.fullmatch(value)):
+            values.append(word)
+    return tuple(values)
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = _MaskingParser(
@@ -90,31 +114,52 @@ def _parser() -> argparse.ArgumentParser:
         description="Zuora OAuth from the command line.",
         epilog="Exit codes: 0 ok, 1 API error, 2 usage, 3 authentication refused, 4 rate limited, 5 no answer.",
     )
+    parser.add_argument("--version", action="version", version=f"zuora-oauth {__version__}")
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND", parser_class=_MaskingParser)
 
     token = commands.add_parser(
         "token",
+        allow_abbrev=False,  # "--client-secret VALUE" must not be taken for --client-secret-file
         help="create a token with ZUORA_CLIENT_ID and ZUORA_CLIENT_SECRET from the environment",
         description=(
-            "Create an OAuth token. Credentials come from ZUORA_CLIENT_ID and ZUORA_CLIENT_SECRET (the secret is "
-            "never taken from the command line; when unset and stdin is a terminal, they are prompted for, "
-            "without echo for the secret). The base URL comes from --env, --base-url or ZUORA_BASE_URL, "
-            "else US production."
+            "Create an OAuth token. The client ID comes from ZUORA_CLIENT_ID; the secret from "
+            "--client-secret-file, --client-secret-stdin or ZUORA_CLIENT_SECRET, never from the command line "
+            "itself. When one is still missing and stdin is a terminal, it is prompted for (without echo for the "
+            "secret). The base URL comes from --env, --base-url, ZUORA_ENVIRONMENT or ZUORA_BASE_URL, else US "
+            "production."
         ),
+    )
+    secret = token.add_mutually_exclusive_group()
+    secret.add_argument(
+        "--client-secret-file",
+        metavar="PATH",
+        help="read the secret from PATH (one line; refused if group or others have any access to PATH)",
+    )
+    secret.add_argument(
+        "--client-secret-stdin", action="store_true", help="read the secret from standard input (one line)"
     )
     where = token.add_mutually_exclusive_group()
     where.add_argument(
         "--env",
         type=_environment,
         metavar="NAME",
-        help="Zuora environment: " + ", ".join(member.cli_name for member in Environment),
+        help="Zuora environment: "
+        + ", ".join(member.cli_name for member in Environment)
+        + " (or a name of Zuora's own SDK: SBX, PROD_EU, ...)",
     )
     where.add_argument("--base-url", metavar="URL", help="any base URL (plain http only for loopback hosts)")
+    token.add_argument(
+        "--allow-insecure-http",
+        action="store_true",
+        help="allow a plain http:// base URL on another host (the secret then crosses the network unencrypted)",
+    )
     token.add_argument("--entity-id", metavar="ID", help="Zuora-Entity-Ids: the entity (Multi-entity tenants)")
     token.add_argument("--org-id", action="append", metavar="ID", help="Zuora-Org-Ids (repeatable)")
     token.add_argument("--track-id", metavar="ID", help="Zuora-Track-Id, echoed back by Zuora")
-    token.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="per-request timeout")
-    token.add_argument("--max-retries", type=int, default=2, metavar="N", help="retries of 429/5xx/connection errors")
+    token.add_argument("--timeout", type=_seconds, default=30.0, metavar="SECONDS", help="per-request timeout")
+    token.add_argument(
+        "--max-retries", type=_count, default=2, metavar="N", help="retries of 429/5xx/connection errors (0 or more)"
+    )
     output = token.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print the whole response as JSON (includes the token)")
     output.add_argument("--raw", action="store_true", help="print only the token, for $(...)")
@@ -179,10 +224,34 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _environment(name: str) -> Environment:
+    """``--env``'s value (our names or the Zuora SDK's); found without Environment.from_name, whose error would
+    hold the value unmasked (it may be a secret pasted in the wrong place; argparse's error is masked)."""
+    environment = find_environment(name)
+    if environment is None:
+        raise argparse.ArgumentTypeError(f"Unknown Zuora environment {name!r}; {known_names()}")
+    return environment
+
+
+def _seconds(text: str) -> float:
+    """A positive, finite number of seconds (argparse names the option in its error)."""
     try:
-        return Environment.from_name(name)
-    except InvalidRequestError as error:
-        raise argparse.ArgumentTypeError(error.message) from None
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid float value: {text!r}") from None
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError("must be a positive number of seconds")
+    return value
+
+
+def _count(text: str) -> int:
+    """A whole number, zero or more (the message has no digit a masked value could garble)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid int value: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be a whole number, zero or more")
+    return value
 
 
 def _run_token(args: argparse.Namespace) -> int:

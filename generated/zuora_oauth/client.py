@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Self
 import httpx
 from attrs import define, evolve, field
 
-from zuora_oauth.runtime import InvalidRequestError, cookie_jar, mask
+from zuora_oauth.runtime import InvalidRequestError, cookie_jar, mask, user_agent
 
 if TYPE_CHECKING:
     import asyncio
@@ -28,6 +28,9 @@ DEFAULT_DEADLINE = 120.0
 #: The most a call reads of an answer's body (64 MiB); a larger answer raises an ApiError instead of filling
 #: memory. Token requests read at most 1 MiB whatever this says.
 DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+
+#: Sent on every request unless the Client's headers set a User-Agent of their own.
+USER_AGENT = user_agent(f"python-httpx/{httpx.__version__}")
 
 #: What the Client passes to httpx itself: httpx_args must not repeat them (httpx would raise a TypeError).
 _CLIENT_SETTINGS = {
@@ -66,6 +69,13 @@ def _as_deadline(value: float) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not (value > 0 and math.isfinite(value)):
         raise InvalidRequestError("deadline must be a positive, finite number of seconds")
     return float(value)
+
+
+def _default_headers(headers: dict[str, str]) -> httpx.Headers:
+    """``headers`` over the default User-Agent (case-insensitively: a given "user-agent" replaces it)."""
+    merged = httpx.Headers({"User-Agent": USER_AGENT})
+    merged.update(headers)
+    return merged
 
 
 def _check_max_response_bytes(_instance: object, _attribute: object, value: int) -> None:
@@ -198,7 +208,7 @@ class Client:
             self._client = httpx.Client(
                 base_url=self._base_url,
                 cookies=cookie_jar(self._cookies),
-                headers=self._headers,
+                headers=_default_headers(self._headers),
                 timeout=self._timeout,
                 verify=self._verify_ssl,
                 follow_redirects=self._follow_redirects,
@@ -256,7 +266,7 @@ class Client:
         return httpx.AsyncClient(
             base_url=self._base_url,
             cookies=cookie_jar(self._cookies),
-            headers=self._headers,
+            headers=_default_headers(self._headers),
             timeout=self._timeout,
             verify=self._verify_ssl,
             follow_redirects=self._follow_redirects,
@@ -401,7 +411,7 @@ class AuthenticatedClient:
             self._client = httpx.Client(
                 base_url=self._base_url,
                 cookies=cookie_jar(self._cookies),
-                headers=self._headers,
+                headers=_default_headers(self._headers),
                 timeout=self._timeout,
                 verify=self._verify_ssl,
                 follow_redirects=self._follow_redirects,
@@ -460,7 +470,7 @@ class AuthenticatedClient:
         return httpx.AsyncClient(
             base_url=self._base_url,
             cookies=cookie_jar(self._cookies),
-            headers=self._headers,
+            headers=_default_headers(self._headers),
             timeout=self._timeout,
             verify=self._verify_ssl,
             follow_redirects=self._follow_redirects,

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextvars
 import ssl
-import time
 import weakref
 from collections.abc import Iterable
 from typing import Any
@@ -25,19 +24,24 @@ from typing import Any
 import httpcore
 import httpx
 
-#: When the current call must end (``time.monotonic()``), or None outside of a call.
-_ENDS_AT: contextvars.ContextVar[float | None] = contextvars.ContextVar("zuora_oauth_deadline", default=None)
+from ._clock import Clock
+
+#: When the current call must end, on the monotonic clock of that call, or None outside of a call.
+_ENDS_AT: contextvars.ContextVar[tuple[float, Clock] | None] = contextvars.ContextVar(
+    "zuora_oauth_deadline", default=None
+)
 
 #: The clients whose pools are wrapped already.
 _INSTALLED: weakref.WeakSet[httpx.Client] = weakref.WeakSet()
 
 
-def bound(ends_at: float) -> contextvars.Token[float | None]:
-    """From now on (in this thread or task only), network operations end by ``ends_at``; until :func:`unbind`."""
-    return _ENDS_AT.set(ends_at)
+def bound(ends_at: float, clock: Clock) -> contextvars.Token[tuple[float, Clock] | None]:
+    """From now on (in this thread or task only), network operations end by ``ends_at`` (a ``clock.monotonic()``
+    time); until :func:`unbind`."""
+    return _ENDS_AT.set((ends_at, clock))
 
 
-def unbind(token: contextvars.Token[float | None]) -> None:
+def unbind(token: contextvars.Token[tuple[float, Clock] | None]) -> None:
     """Undo the :func:`bound` that returned ``token``."""
     _ENDS_AT.reset(token)
 
@@ -57,10 +61,11 @@ def install(http: httpx.Client) -> None:
 
 def _left(timeout: float | None, expired: type[Exception]) -> float | None:
     """``timeout`` cut to what is left of the current call's deadline; ``expired`` raised once it has passed."""
-    ends_at = _ENDS_AT.get()
-    if ends_at is None:
+    bound = _ENDS_AT.get()
+    if bound is None:
         return timeout
-    left = ends_at - time.monotonic()
+    ends_at, clock = bound
+    left = ends_at - clock.monotonic()
     if left <= 0:
         raise expired("the call's deadline has passed")
     return left if timeout is None else min(timeout, left)

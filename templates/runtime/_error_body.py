@@ -18,7 +18,9 @@ def parse_reasons(body: str) -> list[ErrorReason]:
 
     Understood shapes: ``{"code", "message"}`` (OAuth 400/403), ``{"message"}`` (OAuth 401),
     ``{"success": false, "reasons": [{"code", "message"}]}`` (the /v1 APIs), ``{"Errors": [{"Code", "Message"}]}``
-    (the object and action APIs) and RFC 6749's ``{"error", "error_description"}``.
+    (the object and action APIs), ``{"FaultCode", "FaultMessage"}`` (the action calls' faults, a malformed ZOQL
+    query for one), ``{"error": {"code", "message"}}`` (services with the common nested JSON error) and RFC 6749's
+    ``{"error", "error_description"}``.
     """
     try:
         data = json.loads(body)
@@ -31,8 +33,13 @@ def parse_reasons(body: str) -> list[ErrorReason]:
         if isinstance(items, list):
             reasons = [_reason(item.get(code_key), item.get(message_key)) for item in items if isinstance(item, dict)]
             return [reason for reason in reasons if reason is not None]
-    if "error" in data:
-        reason = _reason(data.get("error"), data.get("error_description") or data.get("error"))
+    error = data.get("error")
+    if isinstance(error, dict):
+        reason = _reason(error.get("code"), error.get("message"))
+    elif "error" in data:
+        reason = _reason(error, data.get("error_description") or error)
+    elif "FaultCode" in data or "FaultMessage" in data:
+        reason = _reason(data.get("FaultCode"), data.get("FaultMessage"))
     else:
         reason = _reason(data.get("code"), data.get("message"))
     return [reason] if reason is not None else []

@@ -14,10 +14,10 @@ import copy
 import logging
 import sys
 import threading
-import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, NamedTuple
 
+from ._clock import SYSTEM_CLOCK, Clock
 from ._exceptions import ApiError
 from ._fork import reset_in_forked_children
 from ._masking import mask
@@ -42,29 +42,37 @@ LEADER_CHECK_INTERVAL = 0.5
 IDLE_LEADER_SECONDS = 5.0
 
 
+class Limits(NamedTuple):
+    """How long the cache waits on others (the defaults are the module constants; tests shorten them)."""
+
+    stale_flight: float = STALE_FLIGHT_SECONDS
+    max_server_backoff: float = MAX_SERVER_BACKOFF
+    leader_check_interval: float = LEADER_CHECK_INTERVAL
+    idle_leader: float = IDLE_LEADER_SECONDS
+    failure_backoff: float = 5.0
+
+
 class _Entry(NamedTuple):
-    """The cached token with its windows on this process's monotonic clock."""
+    """The cached token, with its expiry on this process's monotonic clock (the schedule decides its phase).
+
+    ``fresh_until`` (when the advisory window opens) is kept for the hot path, which reads nothing else.
+    """
 
     record: TokenRecord
-    advisory_at: float
-    mandatory_at: float
+    expires: float
+    fresh_until: float
     usable_until: float
 
     @classmethod
-    def of(cls, record: TokenRecord, schedule: RefreshSchedule) -> _Entry:
-        expires = time.monotonic() + (record.expires_at - time.time())
+    def of(cls, record: TokenRecord, schedule: RefreshSchedule, clock: Clock) -> _Entry:
+        expires = clock.monotonic() + (record.expires_at - clock.time())
         lifetime = record.lifetime
         return cls(
             record=record,
-            advisory_at=expires - schedule.advisory(lifetime),
-            mandatory_at=expires - schedule.mandatory(lifetime),
+            expires=expires,
+            fresh_until=expires - schedule.advisory(lifetime),
             usable_until=expires - schedule.expiry_safety(lifetime),
         )
-
-    def phase(self, now: float) -> Phase:
-        if now < self.advisory_at:
-            return Phase.FRESH
-        return Phase.ADVISORY if now < self.mandatory_at else Phase.MANDATORY
 
 
 class _LeaderGone:
@@ -79,17 +87,17 @@ class _Flight:
 
     __slots__ = ("future", "idle_since", "loop", "started")
 
-    def __init__(self, loop: asyncio.AbstractEventLoop | None) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop | None, started: float) -> None:
         self.loop = loop
-        self.started = time.monotonic()
+        self.started = started
         self.idle_since: float | None = None  # when a waiter first saw the leader's loop not running
         self.future: concurrent.futures.Future[_Outcome] = concurrent.futures.Future()
         self.future.set_running_or_notify_cancel()
 
-    def leader_gone(self, now: float) -> str | None:
+    def leader_gone(self, now: float, limits: Limits) -> str | None:
         """Why this refresh cannot be expected to finish any more, or None while it can (called by waiters)."""
-        if now >= self.started + STALE_FLIGHT_SECONDS:
-            return f"did not finish in {STALE_FLIGHT_SECONDS:.0f} s"
+        if now >= self.started + limits.stale_flight:
+            return f"did not finish in {limits.stale_flight:g} s"
         loop = self.loop
         if loop is None:
             return None
@@ -100,8 +108,8 @@ class _Flight:
             return None
         if self.idle_since is None:
             self.idle_since = now
-        elif now - self.idle_since >= IDLE_LEADER_SECONDS:
-            return f"is on an event loop that has not been running for {IDLE_LEADER_SECONDS:.0f} s"
+        elif now - self.idle_since >= limits.idle_leader:
+            return f"is on an event loop that has not been running for {limits.idle_leader:g} s"
         return None
 
 
@@ -137,7 +145,8 @@ class TokenCache:
     doubles while the refusals repeat (:func:`~._schedule.credential_backoff`); a success resets it.
 
     In a process forked from this one, the cache starts with a new lock and no refresh in flight (the thread that
-    was refreshing is not in the child), and keeps its token.
+    was refreshing is not in the child), and keeps its token. Time is read from ``clock`` (the real one unless a
+    test gives another); ``limits`` are the waits of :class:`Limits`.
     """
 
     def __init__(
@@ -146,12 +155,15 @@ class TokenCache:
         schedule: RefreshSchedule,
         refresh: Callable[[], TokenRecord],
         arefresh: Callable[[], Awaitable[TokenRecord]],
-        failure_backoff: float = 5.0,
+        clock: Clock = SYSTEM_CLOCK,
+        limits: Limits = Limits(),  # noqa: B008  (an immutable tuple)
     ) -> None:
         self._schedule = schedule
         self._refresh = refresh
         self._arefresh = arefresh
-        self._failure_backoff = failure_backoff
+        self._clock = clock
+        self._now = clock.monotonic  # bound once: the hot path reads it on every call
+        self._limits = limits
         self._lock = threading.Lock()
         self._entry: _Entry | None = None
         self._flight: _Flight | None = None
@@ -164,7 +176,7 @@ class TokenCache:
     def get(self) -> TokenRecord:
         """A usable token for a thread (blocks while a needed refresh is in flight)."""
         entry = self._entry
-        if entry is not None and time.monotonic() < entry.advisory_at:
+        if entry is not None and self._now() < entry.fresh_until:
             return entry.record
         while True:
             decision = self._decide(loop=None)
@@ -185,7 +197,7 @@ class TokenCache:
     async def aget(self) -> TokenRecord:
         """A usable token for an asyncio task; waits without blocking the event loop."""
         entry = self._entry
-        if entry is not None and time.monotonic() < entry.advisory_at:
+        if entry is not None and self._now() < entry.fresh_until:
             return entry.record
         import asyncio  # noqa: PLC0415  (only async programs pay for importing asyncio)
 
@@ -217,13 +229,15 @@ class TokenCache:
         with self._lock:
             if record.access_token in self._rejected:
                 return False
-        return self._schedule.phase(record.expires_at - time.time(), record.lifetime) is Phase.FRESH
+        return self._schedule.phase(record.expires_at - self._clock.time(), record.lifetime) is Phase.FRESH
 
     def _decide(self, loop: asyncio.AbstractEventLoop | None) -> _Decision:
         with self._lock:
-            now = time.monotonic()
+            now = self._now()
             entry = self._entry
-            phase = Phase.MANDATORY if entry is None else entry.phase(now)
+            phase = (
+                Phase.MANDATORY if entry is None else self._schedule.phase(entry.expires - now, entry.record.lifetime)
+            )
             if entry is not None and phase is Phase.FRESH:
                 return _Serve(entry.record)
             usable = entry is not None and now < entry.usable_until
@@ -231,12 +245,9 @@ class TokenCache:
                 if entry is not None and phase is Phase.ADVISORY:
                     return _Serve(entry.record)
                 return _Wait(self._flight)
-            if now < self._retry_at:
-                if entry is not None and usable:
-                    return _Serve(entry.record)
-                if self._last_error is not None:
-                    return _Fail(self._last_error)
-            self._flight = _Flight(loop=loop)
+            if self._last_error is not None and now < self._retry_at:  # backing off after a failed refresh
+                return _Serve(entry.record) if entry is not None and usable else _Fail(self._last_error)
+            self._flight = _Flight(loop, started=now)
             logger.debug("Refreshing the Zuora OAuth token (%s)", "no token yet" if entry is None else phase.value)
             return _Lead(self._flight, phase)
 
@@ -279,13 +290,13 @@ class TokenCache:
             if self._flight is flight:
                 self._flight = None
             if isinstance(outcome, TokenRecord):
-                self._entry = _Entry.of(outcome, self._schedule)
+                self._entry = _Entry.of(outcome, self._schedule, self._clock)
                 self._retry_at = 0.0
                 self._last_error = None
                 self._refusals = 0
             elif isinstance(outcome, ApiError):
                 self._last_error = outcome
-                self._retry_at = time.monotonic() + self._backoff(outcome)
+                self._retry_at = self._now() + self._backoff(outcome)
         flight.future.set_result(outcome)
 
     def _backoff(self, error: ApiError) -> float:
@@ -301,10 +312,10 @@ class TokenCache:
             )
             return backoff
         if error.retry_after is not None:
-            return min(error.retry_after, MAX_SERVER_BACKOFF)
+            return min(error.retry_after, self._limits.max_server_backoff)
         entry = self._entry
-        if entry is not None and time.monotonic() < entry.usable_until:
-            return min(self._failure_backoff, entry.record.lifetime / 10)
+        if entry is not None and self._now() < entry.usable_until:
+            return min(self._limits.failure_backoff, entry.record.lifetime / 10)
         return 0.0
 
     def _settle(self, outcome: TokenRecord | ApiError) -> TokenRecord:
@@ -318,12 +329,12 @@ class TokenCache:
 
     def _adopt(self, record: TokenRecord) -> TokenRecord:
         with self._lock:
-            self._entry = _Entry.of(record, self._schedule)
+            self._entry = _Entry.of(record, self._schedule, self._clock)
         return record
 
     def _usable_record(self) -> TokenRecord | None:
         entry = self._entry
-        if entry is not None and time.monotonic() < entry.usable_until:
+        if entry is not None and self._now() < entry.usable_until:
             return entry.record
         return None
 
@@ -331,9 +342,9 @@ class TokenCache:
         """The outcome of ``flight`` for a thread, or None once its leader is gone (a new leader is then elected)."""
         while True:
             try:
-                return flight.future.result(timeout=LEADER_CHECK_INTERVAL)
+                return flight.future.result(timeout=self._limits.leader_check_interval)
             except concurrent.futures.TimeoutError:
-                why = flight.leader_gone(time.monotonic())
+                why = flight.leader_gone(self._now(), self._limits)
                 if why is not None:
                     self._abandon(flight, why)
                     return None
@@ -345,10 +356,10 @@ class TokenCache:
         waiting = asyncio.wrap_future(flight.future)
         try:
             while True:
-                done, _ = await asyncio.wait({waiting}, timeout=LEADER_CHECK_INTERVAL)
+                done, _ = await asyncio.wait({waiting}, timeout=self._limits.leader_check_interval)
                 if done:
                     return waiting.result()
-                why = flight.leader_gone(time.monotonic())
+                why = flight.leader_gone(self._now(), self._limits)
                 if why is not None:
                     self._abandon(flight, why)
                     return None

@@ -7,5 +7,5 @@ __version__ = "1.1.0"
 
 
 def user_agent(stack: str) -> str:
-    """``zuora-oauth/<version> <stack>``, where ``stack`` is the HTTP stack's own product token (``python-httpx/0.28.1``)."""
+    """``zuora-oauth/<version> <stack>``; ``stack`` is the HTTP stack's own product token (``python-httpx/0.28.1``)."""
     return f"zuora-oauth/{__version__} {stack}"

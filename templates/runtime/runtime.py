@@ -15,7 +15,7 @@ private and may change in any release.
   :class:`ErrorReason`.
 - Arguments: :func:`enum_argument`, :data:`UNSET`/:class:`Unset` (shared by every generated package).
 - Secrets: :func:`masked_repr`, :func:`mask`, :func:`is_secret_name`.
-- Packaging: :func:`lazy_exports`, :data:`DEFAULT_BASE_URL`, :data:`RUNTIME_API_VERSION`.
+- Packaging: :func:`lazy_exports`, :data:`DEFAULT_BASE_URL`, :data:`RUNTIME_API_VERSION`, :func:`user_agent`.
 """
 
 from __future__ import annotations
@@ -64,6 +64,7 @@ if TYPE_CHECKING:
     from ._pages import aiter_pages, iter_pages, next_page_url
     from ._transport import asend, send
     from ._unset import UNSET, Unset
+    from ._version import user_agent
     from .environments import DEFAULT_BASE_URL
 
 #: Where each name lives; importing this module loads none of them until first use (PEP 562), so a generated
@@ -112,10 +113,11 @@ _EXPORTS = {
     "read_str": "zuora_oauth._model_fields",
     "required": "zuora_oauth._model_fields",
     "send": "zuora_oauth._transport",
+    "user_agent": "zuora_oauth._version",
 }
 
 #: The version of this API (not of the package): generated code may check it; bumped with every addition.
-RUNTIME_API_VERSION = (1, 1)
+RUNTIME_API_VERSION = (1, 2)
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -163,6 +165,7 @@ __all__ = [
     "read_str",
     "required",
     "send",
+    "user_agent",
 ]
 
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, __all__)

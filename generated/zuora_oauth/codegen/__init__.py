@@ -1,3 +1,4 @@
+# Generated from templates/runtime/codegen/__init__.py by make generate: edit that file, not this copy.
 """``zuora-oauth generate``: this project's code generator as a product, for every other Zuora module.
 
 It runs the pinned openapi-python-client with the templates that make ``zuora_oauth`` what it is, after fixing the

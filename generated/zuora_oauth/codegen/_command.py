@@ -1,3 +1,4 @@
+# Generated from templates/runtime/codegen/_command.py by make generate: edit that file, not this copy.
 """``zuora-oauth generate``: read, normalise, generate into a scratch folder, then compare (``--check``) or swap in.
 
 Everything that can fail is done before the output is touched: options, toolchain, templates, configuration, the

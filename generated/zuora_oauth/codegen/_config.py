@@ -1,3 +1,4 @@
+# Generated from templates/runtime/codegen/_config.py by make generate: edit that file, not this copy.
 """The generator's configuration: the house settings, the user's ``--config`` extras, then the command's names.
 
 The house settings are this repository's generator-config.yml (shipped in the wheel) without its three names: every

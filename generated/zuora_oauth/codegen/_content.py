@@ -1,3 +1,4 @@
+# Generated from templates/runtime/codegen/_content.py by make generate: edit that file, not this copy.
 """Answers the generator cannot read (PDF, CSV as application/csv, XML, ZIP...) are kept as bytes, not dropped.
 
 openapi-python-client reads JSON (and ``+json``), ``text/*`` and ``application/octet-stream`` answers; for any other

@@ -1,3 +1,4 @@
+# Generated from templates/runtime/codegen/_diff.py by make generate: edit that file, not this copy.
 """``--check``: what differs between the output on disk and a fresh generation, as a unified diff.
 
 The diff reads from the output as it is (``a/``) to what the sources produce now (``b/``), paths relative to the

@@ -1,3 +1,4 @@
+# Generated from templates/runtime/codegen/_distribution.py by make generate: edit that file, not this copy.
 """What the installed ``zuora-oauth`` distribution says about itself: its version and its requirements.
 
 The generated project's dependencies and the generator/ruff pins are read from the installed metadata rather than

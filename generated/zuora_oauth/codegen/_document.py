@@ -1,3 +1,4 @@
+# Generated from templates/runtime/codegen/_document.py by make generate: edit that file, not this copy.
 """Reading the user's OpenAPI document, checking it is OpenAPI 3, and writing the normalised copy we generate from.
 
 The normalised copy is JSON: the generator then parses it with ``json``, so no YAML typing (dates, YAML 1.1

@@ -1,3 +1,4 @@
+# Generated from templates/runtime/codegen/_errors.py by make generate: edit that file, not this copy.
 """The one exception of the generate command: a failure it explains in a paragraph instead of a traceback."""
 
 from __future__ import annotations

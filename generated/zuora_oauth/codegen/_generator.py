@@ -1,3 +1,4 @@
+# Generated from templates/runtime/codegen/_generator.py by make generate: edit that file, not this copy.
 """openapi-python-client 0.29.1 run through its Python API, with ``--fail-on-warning`` semantics.
 
 Why the API and not a subprocess of its CLI: ``generate(config=..., custom_template_path=...)`` returns the

@@ -1,3 +1,4 @@
+# Generated from templates/runtime/codegen/_options.py by make generate: edit that file, not this copy.
 """What ``zuora-oauth generate`` was asked to do, checked before anything is read or written."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# Generated from templates/runtime/codegen/_project.py by make generate: edit that file, not this copy.
 """The files that make the output folder a pip-installable project: ``pyproject.toml`` and the ``py.typed`` marker.
 
 Written here rather than by the generator (which runs with ``--meta none``): its own pyproject templates pin a

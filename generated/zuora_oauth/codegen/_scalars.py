@@ -1,3 +1,4 @@
+# Generated from templates/runtime/codegen/_scalars.py by make generate: edit that file, not this copy.
 """Fixes for what YAML typing does to real-world documents: numbers, booleans and dates where OpenAPI wants text.
 
 Each fix returns the lines that report it. Typical sources: ``responses: {200: ...}`` (the key is the integer

@@ -1,3 +1,4 @@
+# Generated from templates/runtime/codegen/_security.py by make generate: edit that file, not this copy.
 """Every operation's effective ``security`` made explicit, because the templates can only see an operation's own.
 
 openapi-python-client tells a template only whether an operation declares a non-empty ``security`` of its own. Our

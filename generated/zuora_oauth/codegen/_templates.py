@@ -1,3 +1,4 @@
+# Generated from templates/runtime/codegen/_templates.py by make generate: edit that file, not this copy.
 """Where the templates and the house generator settings are: shipped in the wheel, or the repository's own.
 
 The wheel carries ``templates/*.jinja`` and ``generator-config.yml`` as package data under

@@ -1,3 +1,4 @@
+# Generated from templates/runtime/codegen/_titles.py by make generate: edit that file, not this copy.
 """Every component schema keeps its own model: clashing model names are made unique before generation.
 
 openapi-python-client names the model of ``components.schemas.<key>`` after its ``title`` when it has one, else

@@ -1,3 +1,4 @@
+# Generated from templates/runtime/codegen/_toolchain.py by make generate: edit that file, not this copy.
 """The pinned generator and formatter: found, version-checked, and put first on PATH for the post-hooks.
 
 The generated code is a function of the openapi-python-client and ruff versions (ruff 0.6 and 0.17 format five

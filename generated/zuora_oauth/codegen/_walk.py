@@ -1,3 +1,4 @@
+# Generated from templates/runtime/codegen/_walk.py by make generate: edit that file, not this copy.
 """The OpenAPI objects of a document, found by structure, so that a fix touches OpenAPI keywords and never data.
 
 ``title: 2024`` is a keyword to fix in a schema, but the property called ``title`` (a key of ``properties``) and

@@ -1,3 +1,4 @@
+# Generated from templates/runtime/codegen/_yaml.py by make generate: edit that file, not this copy.
 """YAML read the way the generator reads it (ruamel.yaml, safe, YAML 1.2), keeping the text of what YAML types.
 
 The generator's loader turns ``version: 2025-08-12`` into a date and ``version: 1.10`` into the float 1.1, and the

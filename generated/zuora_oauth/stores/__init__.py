@@ -1,3 +1,4 @@
+# Generated from templates/runtime/stores/__init__.py by make generate: edit that file, not this copy.
 """Token stores: where ZuoraAuth shares one token among the processes of a host (file) or of a fleet (Redis).
 
 ``InMemoryTokenStore`` (the default) shares nothing; ``FileTokenStore`` shares through a private directory on

@@ -1,3 +1,4 @@
+# Generated from templates/runtime/stores/_file_io.py by make generate: edit that file, not this copy.
 """The file system side of FileTokenStore: a private directory, atomic record files, and flock-based locks.
 
 One key has two files in the directory: ``<key>.json`` (the record, replaced atomically, so readers never see half
@@ -35,7 +36,7 @@ _LOCK_FLAGS = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOE
 
 
 class FileBackend:
-    """One key's record and lock files (the :class:`~._flight.Backend` of FileTokenStore)."""
+    """One key's record and lock files (the :class:`~._flight_sync.DeletingBackend` of FileTokenStore)."""
 
     def __init__(self, directory: str, stem: str, notices: ProblemLog) -> None:
         self._directory = directory
@@ -137,7 +138,8 @@ class FileBackend:
 
 
 class AsyncFileBackend:
-    """:class:`FileBackend` for asyncio: file I/O runs in worker threads, so the event loop never waits on a disk."""
+    """:class:`FileBackend` for asyncio (an :class:`~._flight_async.AsyncDeletingBackend`): file I/O runs in worker
+    threads, so the event loop never waits on a disk."""
 
     def __init__(self, backend: FileBackend) -> None:
         self._backend = backend

@@ -1,3 +1,4 @@
+# Generated from templates/runtime/stores/_memory.py by make generate: edit that file, not this copy.
 """The default store: nothing shared, every ZuoraAuth fetches its own tokens."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# Generated from templates/runtime/stores/_problems.py by make generate: edit that file, not this copy.
 """Say it once: a store that keeps failing logs one warning when the trouble starts, not one per call."""
 
 from __future__ import annotations

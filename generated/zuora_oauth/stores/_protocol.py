@@ -1,3 +1,4 @@
+# Generated from templates/runtime/stores/_protocol.py by make generate: edit that file, not this copy.
 """The contract between ZuoraAuth and a token store shared by processes or hosts."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# Generated from templates/runtime/stores/_record.py by make generate: edit that file, not this copy.
 """What a token store keeps: one token with its wall-clock lifetime, and the key it is filed under."""
 
 from __future__ import annotations
@@ -6,7 +7,6 @@ import hashlib
 import hmac
 import json
 import math
-import time
 from typing import Any, NamedTuple
 
 from .._exceptions import ApiError, error_class_for_status
@@ -67,7 +67,8 @@ class Refusal(NamedTuple):
     A shared store keeps it under the identity's key in place of a token record, so every process with that identity
     (whose key holds a fingerprint of the secret) backs off together and raises the same error; ``refusals`` counts
     the refusals in a row, so the back-off keeps doubling across the fleet. A token written later replaces it.
-    ``until`` is wall-clock epoch seconds; nothing secret is kept (the message was already masked in the error).
+    ``until`` is wall-clock epoch seconds, and ``now`` the caller's wall clock; nothing secret is kept (the message
+    was already masked in the error).
     """
 
     code: int
@@ -77,7 +78,7 @@ class Refusal(NamedTuple):
     until: float
 
     @classmethod
-    def after(cls, error: ApiError, previous: Refusal | None) -> Refusal:
+    def after(cls, error: ApiError, previous: Refusal | None, now: float) -> Refusal:
         """The marker to file after ``error`` (a 401 or 403), continuing the count of an expired ``previous``."""
         refusals = previous.refusals + 1 if previous is not None else 1
         return cls(
@@ -85,17 +86,17 @@ class Refusal(NamedTuple):
             message=error.message[:_MAX_MESSAGE],
             request_id=error.request_id,
             refusals=refusals,
-            until=time.time() + credential_backoff(refusals),
+            until=now + credential_backoff(refusals),
         )
 
-    def active(self) -> bool:
+    def active(self, now: float) -> bool:
         """Whether the back-off still runs (bounded, so a clock far ahead on another host cannot extend it)."""
-        remaining = self.until - time.time()
+        remaining = self.until - now
         return 0 < remaining <= 2 * CREDENTIAL_BACKOFF_MAX
 
-    def keep_for(self) -> float:
+    def keep_for(self, now: float) -> float:
         """Seconds a store keeps the marker: its back-off, then as long again as the longest one to count repeats."""
-        return self.until - time.time() + CREDENTIAL_BACKOFF_MAX
+        return self.until - now + CREDENTIAL_BACKOFF_MAX
 
     def error(self) -> ApiError:
         """The typed error to raise, as the process that was refused raised it (same class, code and message)."""

@@ -1,3 +1,4 @@
+# Generated from templates/runtime/stores/_redis.py by make generate: edit that file, not this copy.
 """RedisTokenStore: every process of every host with the same identity shares one token through Redis."""
 
 from __future__ import annotations
@@ -6,13 +7,17 @@ import math
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from .._clock import SYSTEM_CLOCK, Clock
 from .._exceptions import InvalidRequestError
-from . import _flight
+from . import _flight_async, _flight_sync
+from ._flight import StoreUnavailable, Waiting
 from ._problems import ProblemLog
 from ._protocol import IsUsable
 from ._record import TokenRecord
-from ._redis_backend import AsyncRedisBackend, RedisBackend, RedisKey, RedisQuirks
+from ._redis_async import AsyncRedisBackend
+from ._redis_backend import RedisKey, RedisQuirks
 from ._redis_clients import RedisClients
+from ._redis_sync import RedisBackend
 
 if TYPE_CHECKING:
     import redis
@@ -50,6 +55,7 @@ class RedisTokenStore:
 
     If Redis cannot be used (down, unreachable, refusing commands), refreshes fetch directly and the in-process
     copy in ZuoraAuth carries on; one warning per outage on the ``zuora_oauth`` logger, one info when it is back.
+    Waits, polls and record TTLs go by ``clock`` (the real one unless a test gives another).
     """
 
     def __init__(
@@ -61,6 +67,7 @@ class RedisTokenStore:
         wait_timeout: float | None = None,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         socket_timeout: float = DEFAULT_SOCKET_TIMEOUT,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         if not isinstance(prefix, str):
             raise InvalidRequestError("prefix must be a string")
@@ -75,7 +82,8 @@ class RedisTokenStore:
         self.lock_timeout = lock_timeout
         self.wait_timeout = wait_timeout
         self._errors: tuple[type[BaseException], ...] = (redis.exceptions.RedisError, OSError)
-        self._waiting = _flight.Waiting(timeout=wait_timeout, poll_interval=poll_interval)
+        self._clock = clock
+        self._waiting = Waiting(timeout=wait_timeout, poll_interval=poll_interval, clock=clock)
         where = self._clients.location
         self._problems = ProblemLog(
             consequence="this process fetches its own tokens until Redis is back",
@@ -89,18 +97,19 @@ class RedisTokenStore:
         """The usable record of ``key`` from Redis, or one fetched under the fleet-wide lock and stored there."""
         try:
             client = self._clients.sync()
-        except _flight.StoreUnavailable as problem:
+        except StoreUnavailable as problem:
             self._client_problems.report(str(problem))
             return fetch()
-        return _flight.refresh(RedisBackend(client, self._key(key)), is_usable, fetch, self._waiting, self._problems)
+        backend = RedisBackend(client, self._key(key))
+        return _flight_sync.refresh(backend, is_usable, fetch, self._waiting, self._problems)
 
     async def arefresh(self, key: str, is_usable: IsUsable, fetch: Callable[[], Awaitable[TokenRecord]]) -> TokenRecord:
         """:meth:`refresh` for asyncio callers, on a ``redis.asyncio`` client."""
         try:
             async with self._clients.asyncio() as client:
                 backend = AsyncRedisBackend(client, self._key(key))
-                return await _flight.arefresh(backend, is_usable, fetch, self._waiting, self._problems)
-        except _flight.StoreUnavailable as problem:  # only from building the client: the flight handles its own
+                return await _flight_async.arefresh(backend, is_usable, fetch, self._waiting, self._problems)
+        except StoreUnavailable as problem:  # only from building the client: the flight handles its own
             self._client_problems.report(str(problem))
             return await fetch()
 
@@ -108,12 +117,12 @@ class RedisTokenStore:
         """Delete the record of ``key`` if it still holds ``access_token`` (compare-and-delete in one script)."""
         try:
             client = self._clients.sync()
-        except _flight.StoreUnavailable as problem:
+        except StoreUnavailable as problem:
             self._client_problems.report(str(problem))
             return
         try:
             RedisBackend(client, self._key(key)).delete_if_token(access_token)
-        except _flight.StoreUnavailable as problem:
+        except StoreUnavailable as problem:
             self._problems.report(str(problem))
 
     async def ainvalidate(self, key: str, access_token: str) -> None:
@@ -122,9 +131,9 @@ class RedisTokenStore:
             async with self._clients.asyncio() as client:
                 try:
                     await AsyncRedisBackend(client, self._key(key)).delete_if_token(access_token)
-                except _flight.StoreUnavailable as problem:
+                except StoreUnavailable as problem:
                     self._problems.report(str(problem))
-        except _flight.StoreUnavailable as problem:
+        except StoreUnavailable as problem:
             self._client_problems.report(str(problem))
 
     def record_key(self, key: str) -> str:
@@ -144,6 +153,7 @@ class RedisTokenStore:
             secrets=self._clients.secrets,
             errors=self._errors,
             quirks=self._quirks,
+            clock=self._clock,
         )
 
     def __repr__(self) -> str:

@@ -1,4 +1,9 @@
+# Generated from templates/runtime/stores/_redis_backend.py by make generate: edit that file, not this copy.
 """One key of RedisTokenStore: the record with a TTL, and a lock taken with SET NX PX and freed by compare-and-delete.
+
+This module holds what both flavours share; the backend itself is written once, for ``redis.asyncio``, in
+``_redis_async.py``, and ``make generate`` writes ``_redis_sync.py`` from it without ``await``
+(``codegen/_unasync.py``).
 
 Every Redis failure (connection refused or reset, timeouts, a server that refuses a command) becomes
 :class:`~._flight.StoreUnavailable`, whose text names the server but never a password or a token. Two things are
@@ -11,23 +16,18 @@ and is deleted, so the store works again instead of failing every refresh.
 from __future__ import annotations
 
 import logging
-import secrets
 import threading
-import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
+from .._clock import Clock
 from .._fork import reset_in_forked_children
 from .._masking import redact
 from .._schedule import RefreshSchedule
 from ._flight import StoreUnavailable
-from ._record import Refusal, Stored, TokenRecord, parse_stored
-
-if TYPE_CHECKING:
-    import redis
-    import redis.asyncio
+from ._record import Refusal, TokenRecord
 
 logger = logging.getLogger("zuora_oauth")
 
@@ -103,6 +103,7 @@ class RedisKey:
     secrets: tuple[str, ...]
     errors: tuple[type[BaseException], ...]
     quirks: RedisQuirks
+    clock: Clock
 
     def unavailable(self, error: BaseException) -> StoreUnavailable:
         """The StoreUnavailable for a redis-py error, with any password masked."""
@@ -118,251 +119,41 @@ class RedisKey:
         self.quirks.say_once(f"repaired {key}", f"RedisTokenStore found {what}; deleted it")
 
 
-def record_ttl_ms(record: TokenRecord | Refusal) -> int:
+def record_ttl_ms(record: TokenRecord | Refusal, now: float) -> int:
     """Milliseconds the record stays in Redis: until just before no process would send the token any more."""
     if isinstance(record, Refusal):
-        return int(record.keep_for() * 1000)
+        return int(record.keep_for(now) * 1000)
     end = record.expires_at - RefreshSchedule.expiry_safety(record.lifetime)
-    return int((end - time.time()) * 1000)
+    return int((end - now) * 1000)
 
 
-def _wrong_type(error: BaseException) -> bool:
+def wrong_type(error: BaseException) -> bool:
+    """Whether Redis answered that the key holds a value of another type (not one of ours)."""
     return "WRONGTYPE" in str(error)
 
 
-def _refused(error: BaseException) -> bool:
+def not_ours(kind: str, _ttl: int) -> bool:
+    """Whether a value of this type at the record key is foreign (ours are strings)."""
+    return kind not in ("string", "none")
+
+
+def refused(error: BaseException) -> bool:
     """Whether the server refused the command itself (an ACL, a renamed command) rather than failed."""
     import redis  # noqa: PLC0415
 
     return isinstance(error, redis.exceptions.NoPermissionError) or "unknown command" in str(error).lower()
 
 
-def _text(value: Any) -> str:
+def text_of(value: Any) -> str:
+    """A Redis reply as text, from a client that decodes responses or one that does not."""
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
 
 
-def _holds_token(access_token: str) -> Callable[[str], bool]:
+def holds_token(access_token: str) -> Callable[[str], bool]:
+    """Whether a record value holds ``access_token`` (the compare of the compare-and-delete without Lua)."""
+
     def matches(value: str) -> bool:
         record = TokenRecord.from_json(value)
         return record is not None and record.access_token == access_token
 
     return matches
-
-
-class RedisBackend:
-    """The :class:`~._flight.Backend` of one key, on a synchronous client."""
-
-    def __init__(self, client: redis.Redis, key: RedisKey) -> None:
-        self._client = client
-        self._key = key
-        self._lock_checked = False
-
-    def read(self) -> Stored:
-        try:
-            value = self._client.get(self._key.record)
-        except self._key.errors as error:
-            if not _wrong_type(error):
-                raise self._key.unavailable(error) from None
-            self._repair(self._key.record, lambda kind, _ttl: kind not in ("string", "none"))
-            return None
-        return None if value is None else parse_stored(value)  # a foreign value is overwritten later
-
-    def try_lock(self) -> str | None:
-        token = secrets.token_hex(16)
-        if self._call(self._client.set, self._key.lock, token, nx=True, px=self._key.lock_ms):
-            return token
-        if self._lock_checked:
-            return None
-        self._lock_checked = True  # once per refresh: a lock that never expires is not a holder's
-        if self._repair(self._key.lock, lambda _kind, ttl: ttl == -1) and self._call(
-            self._client.set, self._key.lock, token, nx=True, px=self._key.lock_ms
-        ):
-            return token
-        return None
-
-    def release(self, lock: str) -> None:
-        if not self._eval(RELEASE_LOCK, self._key.lock, lock):
-            self._compare_and_delete(self._key.lock, lambda value: value == lock)
-
-    def write(self, record: TokenRecord | Refusal) -> None:
-        ttl = record_ttl_ms(record)
-        if ttl > 0:
-            self._call(self._client.set, self._key.record, record.to_json(), px=ttl)
-
-    def delete_if_token(self, access_token: str) -> None:
-        if not self._eval(DELETE_RECORD_IF_TOKEN, self._key.record, access_token):
-            self._compare_and_delete(self._key.record, _holds_token(access_token))
-
-    def _eval(self, script: str, key: str, argument: str) -> bool:
-        """Run a one-key script; False when the server refuses EVAL (the caller then does it without Lua)."""
-        if self._key.quirks.no_eval:
-            return False
-        try:
-            self._client.eval(script, 1, key, argument)
-        except self._key.errors as error:
-            if self._key.quirks.eval_refused(error, self._key):
-                return False
-            if not _wrong_type(error):
-                raise self._key.unavailable(error) from None
-            self._repair(key, lambda kind, _ttl: kind not in ("string", "none"))
-        return True
-
-    def _compare_and_delete(self, key: str, matches: Callable[[str], bool]) -> None:
-        """Delete ``key`` if its value ``matches``, atomically without Lua: WATCH, GET, then MULTI/DEL/EXEC."""
-        import redis  # noqa: PLC0415
-
-        try:
-            pipeline: Any = self._client.pipeline(transaction=True)  # redis-py leaves watch/multi untyped
-            with pipeline as pipe:
-                pipe.watch(key)
-                value = pipe.get(key)
-                if value is None or not matches(_text(value)):
-                    return
-                pipe.multi()
-                pipe.delete(key)
-                pipe.execute()
-        except redis.exceptions.WatchError:
-            return  # changed meanwhile: no longer the value to delete
-        except self._key.errors as error:
-            if not _wrong_type(error):
-                raise self._key.unavailable(error) from None
-            self._repair(key, lambda kind, _ttl: kind not in ("string", "none"))
-
-    def _repair(self, key: str, foreign: Callable[[str, int], bool]) -> bool:
-        """Delete ``key`` if its type and TTL say it is ``foreign`` (checked under WATCH); True if it was deleted.
-
-        A server whose ACL refuses WATCH, TYPE or PTTL gets no repair: the record key is overwritten by the next
-        write anyway, and a foreign lock only makes refreshes wait for ``wait_timeout`` as before.
-        """
-        import redis  # noqa: PLC0415
-
-        try:
-            pipeline: Any = self._client.pipeline(transaction=True)  # redis-py leaves watch/multi untyped
-            with pipeline as pipe:
-                pipe.watch(key)
-                kind, ttl = _text(pipe.type(key)), int(pipe.pttl(key))
-                if not foreign(kind, ttl):
-                    return False
-                pipe.multi()
-                pipe.delete(key)
-                pipe.execute()
-        except redis.exceptions.WatchError:
-            return False
-        except self._key.errors as error:
-            if _refused(error):
-                return False  # an ACL without these commands: the record is still overwritten by the next write
-            raise self._key.unavailable(error) from None
-        self._key.repaired(key, kind)
-        return True
-
-    def _call(self, method: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return method(*args, **kwargs)
-        except self._key.errors as error:
-            raise self._key.unavailable(error) from None
-
-
-class AsyncRedisBackend:
-    """:class:`RedisBackend` on a ``redis.asyncio`` client."""
-
-    def __init__(self, client: redis.asyncio.Redis, key: RedisKey) -> None:
-        self._client = client
-        self._key = key
-        self._lock_checked = False
-
-    async def read(self) -> Stored:
-        try:
-            value = await self._client.get(self._key.record)
-        except self._key.errors as error:
-            if not _wrong_type(error):
-                raise self._key.unavailable(error) from None
-            await self._repair(self._key.record, lambda kind, _ttl: kind not in ("string", "none"))
-            return None
-        return None if value is None else parse_stored(value)
-
-    async def try_lock(self) -> str | None:
-        token = secrets.token_hex(16)
-        if await self._call(self._client.set, self._key.lock, token, nx=True, px=self._key.lock_ms):
-            return token
-        if self._lock_checked:
-            return None
-        self._lock_checked = True
-        if await self._repair(self._key.lock, lambda _kind, ttl: ttl == -1) and await self._call(
-            self._client.set, self._key.lock, token, nx=True, px=self._key.lock_ms
-        ):
-            return token
-        return None
-
-    async def release(self, lock: str) -> None:
-        if not await self._eval(RELEASE_LOCK, self._key.lock, lock):
-            await self._compare_and_delete(self._key.lock, lambda value: value == lock)
-
-    async def write(self, record: TokenRecord | Refusal) -> None:
-        ttl = record_ttl_ms(record)
-        if ttl > 0:
-            await self._call(self._client.set, self._key.record, record.to_json(), px=ttl)
-
-    async def delete_if_token(self, access_token: str) -> None:
-        if not await self._eval(DELETE_RECORD_IF_TOKEN, self._key.record, access_token):
-            await self._compare_and_delete(self._key.record, _holds_token(access_token))
-
-    async def _eval(self, script: str, key: str, argument: str) -> bool:
-        if self._key.quirks.no_eval:
-            return False
-        try:
-            await self._client.eval(script, 1, key, argument)
-        except self._key.errors as error:
-            if self._key.quirks.eval_refused(error, self._key):
-                return False
-            if not _wrong_type(error):
-                raise self._key.unavailable(error) from None
-            await self._repair(key, lambda kind, _ttl: kind not in ("string", "none"))
-        return True
-
-    async def _compare_and_delete(self, key: str, matches: Callable[[str], bool]) -> None:
-        import redis  # noqa: PLC0415
-
-        try:
-            pipeline: Any = self._client.pipeline(transaction=True)
-            async with pipeline as pipe:
-                await pipe.watch(key)
-                value = await pipe.get(key)
-                if value is None or not matches(_text(value)):
-                    return
-                pipe.multi()
-                pipe.delete(key)
-                await pipe.execute()
-        except redis.exceptions.WatchError:
-            return
-        except self._key.errors as error:
-            if not _wrong_type(error):
-                raise self._key.unavailable(error) from None
-            await self._repair(key, lambda kind, _ttl: kind not in ("string", "none"))
-
-    async def _repair(self, key: str, foreign: Callable[[str, int], bool]) -> bool:
-        import redis  # noqa: PLC0415
-
-        try:
-            pipeline: Any = self._client.pipeline(transaction=True)
-            async with pipeline as pipe:
-                await pipe.watch(key)
-                kind, ttl = _text(await pipe.type(key)), int(await pipe.pttl(key))
-                if not foreign(kind, ttl):
-                    return False
-                pipe.multi()
-                pipe.delete(key)
-                await pipe.execute()
-        except redis.exceptions.WatchError:
-            return False
-        except self._key.errors as error:
-            if _refused(error):
-                return False  # an ACL without these commands: the record is still overwritten by the next write
-            raise self._key.unavailable(error) from None
-        self._key.repaired(key, kind)
-        return True
-
-    async def _call(self, method: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return await method(*args, **kwargs)
-        except self._key.errors as error:
-            raise self._key.unavailable(error) from None

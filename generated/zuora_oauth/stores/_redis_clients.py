@@ -1,3 +1,4 @@
+# Generated from templates/runtime/stores/_redis_clients.py by make generate: edit that file, not this copy.
 """The redis-py clients of a RedisTokenStore: imported only when one is built, in both flavours, with short timeouts.
 
 From a URL the store builds its own clients: a synchronous one kept for the life of the store, and an asyncio one

@@ -1,3 +1,4 @@
+# Generated from templates/runtime/testing/__init__.py by make generate: edit that file, not this copy.
 """A real local Zuora-compatible HTTP server for testing OAuth clients, standard library only.
 
 ``FakeZuora`` serves ``POST /oauth/token`` and a token-protected ``/v1`` API on ``127.0.0.1``, records what

@@ -1,3 +1,4 @@
+# Generated from templates/runtime/testing/_bodies.py by make generate: edit that file, not this copy.
 """JSON bodies in Zuora's exact shapes, so clients are tested against what production really sends."""
 
 import hashlib

@@ -1,3 +1,4 @@
+# Generated from templates/runtime/testing/_cli.py by make generate: edit that file, not this copy.
 """Run a fake from the command line, printing credentials a shell can ``eval``."""
 
 import shlex

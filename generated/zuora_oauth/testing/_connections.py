@@ -1,3 +1,4 @@
+# Generated from templates/runtime/testing/_connections.py by make generate: edit that file, not this copy.
 """Per-server lifetime: open client sockets and a stop signal, so ``stop()`` never waits on idle keep-alives."""
 
 import contextlib

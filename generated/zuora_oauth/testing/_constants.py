@@ -1,3 +1,4 @@
+# Generated from templates/runtime/testing/_constants.py by make generate: edit that file, not this copy.
 """Wire-level constants of the fake, kept in one place so tests and docs can refer to them by name.
 
 Zuora error codes end in a two-digit category (10 access, 11 authentication, 20 invalid value, 22 missing

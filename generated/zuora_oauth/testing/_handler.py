@@ -1,3 +1,4 @@
+# Generated from templates/runtime/testing/_handler.py by make generate: edit that file, not this copy.
 """HTTP semantics of the fake: routing, validation and Zuora-shaped answers for one connection."""
 
 import re

@@ -1,3 +1,4 @@
+# Generated from templates/runtime/testing/_recording.py by make generate: edit that file, not this copy.
 """What the fake saw, stored so that no secret can leak through a record, its repr or a test failure message."""
 
 import re
@@ -42,12 +43,13 @@ def mask_authorization(value: str) -> str:
 
 
 class Scrubber:
-    """Replace every spelling of the configured secret, so a client that leaks it anywhere cannot leak it here."""
+    """Replace every spelling of the configured secrets (the current one and any rotated away), so a client that
+    leaks one anywhere cannot leak it here."""
 
     __slots__ = ("_variants",)
 
-    def __init__(self, secret: str) -> None:
-        variants = {secret, quote(secret, safe=""), quote_plus(secret)}
+    def __init__(self, *secrets: str) -> None:
+        variants = {variant for secret in secrets for variant in (secret, quote(secret, safe=""), quote_plus(secret))}
         self._variants = sorted((v for v in variants if v), key=len, reverse=True)
 
     def __repr__(self) -> str:

@@ -1,3 +1,4 @@
+# Generated from templates/runtime/testing/_script.py by make generate: edit that file, not this copy.
 """Scripted misbehaviour: responses, drops and hangs that replace the normal answer for the next requests."""
 
 import json

@@ -1,3 +1,4 @@
+# Generated from templates/runtime/testing/_server.py by make generate: edit that file, not this copy.
 """The listening socket: a quiet, highly concurrent ``ThreadingHTTPServer``."""
 
 import socket

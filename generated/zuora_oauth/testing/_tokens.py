@@ -1,3 +1,4 @@
+# Generated from templates/runtime/testing/_tokens.py by make generate: edit that file, not this copy.
 """Server-side token bookkeeping, so tests can prove a client never uses a token past its real expiry."""
 
 import enum

@@ -18,14 +18,35 @@ from pathlib import Path
 from ._errors import CodegenError
 from ._project import MARKER
 
+#: The first line of every Python file copied from ``templates/runtime/``: tracebacks, editors and ``grep`` all land
+#: on the copy, and this says where to edit (``tests/_freshness.py`` refuses a test session while a copy is stale).
+#: How a source file that is itself generated (the unasync twins) begins; it is copied without a second header.
+GENERATED_MARK = b"# Generated from "
+COPY_HEADER = "# Generated from templates/runtime/{path} by make generate: edit that file, not this copy.\n"
+
 
 def copy_runtime(runtime: Path, package_dir: Path) -> None:
-    """Copy ``templates/runtime/`` over the generated package, as the Makefile's ``tar`` did: every file, merged
-    into the generated folders, except ``__pycache__`` and dot files (editor and tool leftovers)."""
+    """Copy ``templates/runtime/`` over the generated package: every file, merged into the generated folders, except
+    ``__pycache__`` and dot files (editor and tool leftovers); each ``.py`` file headed by :data:`COPY_HEADER`
+    (a comment: the module docstring and ``from __future__`` still work, line numbers move down by one), unless it
+    is generated itself and already names its source."""
+
+    def copy(source: str, target: str) -> str:
+        path = Path(source)
+        if path.suffix != ".py":
+            return str(shutil.copy2(source, target))
+        content = path.read_bytes()
+        if not content.startswith(GENERATED_MARK):  # a generated twin already names the file to edit
+            content = COPY_HEADER.format(path=path.relative_to(runtime).as_posix()).encode("utf-8") + content
+        Path(target).write_bytes(content)
+        shutil.copymode(source, target)
+        return target
+
     shutil.copytree(
         runtime,
         package_dir,
         dirs_exist_ok=True,
+        copy_function=copy,
         ignore=lambda _folder, names: [name for name in names if name == "__pycache__" or name.startswith(".")],
     )
 

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import math
 import os
 import re
 import sys
-import time
 from collections.abc import Awaitable, Callable
 
+from .._clock import SYSTEM_CLOCK, Clock
 from .._exceptions import InvalidRequestError
-from . import _flight
+from . import _flight_async, _flight_sync
 from ._file_io import AsyncFileBackend, FileBackend
+from ._flight import Waiting
 from ._problems import ProblemLog
 from ._protocol import IsUsable
 from ._record import TokenRecord
@@ -45,10 +45,15 @@ class FileTokenStore:
     raising: a corrupt, truncated or unsafe record file is ignored and rewritten; an unusable directory (not
     creatable, not writable, too open, someone else's) makes refreshes fetch directly, with one warning on the
     ``zuora_oauth`` logger until it is fixed. Use a local file system (``flock`` is not shared by all NFS setups).
+    Waits and polls go by ``clock`` (the real one unless a test gives another).
     """
 
     def __init__(
-        self, directory: str | os.PathLike[str] | None = None, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+        self,
+        directory: str | os.PathLike[str] | None = None,
+        *,
+        lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         if sys.platform == "win32":  # pragma: no cover - the package is tested on POSIX only
             raise InvalidRequestError("FileTokenStore needs POSIX file locks; use RedisTokenStore on Windows")
@@ -58,7 +63,8 @@ class FileTokenStore:
         if not math.isfinite(lock_timeout):
             raise InvalidRequestError("lock_timeout must be finite: a lock holder that hangs must not stop others")
         self.lock_timeout = float(lock_timeout)
-        self._waiting = _flight.Waiting(timeout=self.lock_timeout, poll_interval=POLL_INTERVAL)
+        self._waiting = Waiting(timeout=self.lock_timeout, poll_interval=POLL_INTERVAL, clock=clock)
+        self._invalidate_waiting = Waiting(min(self.lock_timeout, INVALIDATE_WAIT), POLL_INTERVAL, clock)
         self._problems = ProblemLog(
             consequence="this process fetches its own tokens until that is fixed",
             ended=f"FileTokenStore can use {self.directory} again; sharing tokens",
@@ -67,54 +73,21 @@ class FileTokenStore:
 
     def refresh(self, key: str, is_usable: IsUsable, fetch: Callable[[], TokenRecord]) -> TokenRecord:
         """The usable record of ``key`` from the file, or one fetched under the lock and written there."""
-        return _flight.refresh(self._backend(key), is_usable, fetch, self._waiting, self._problems)
+        return _flight_sync.refresh(self._backend(key), is_usable, fetch, self._waiting, self._problems)
 
     async def arefresh(self, key: str, is_usable: IsUsable, fetch: Callable[[], Awaitable[TokenRecord]]) -> TokenRecord:
         """:meth:`refresh` for asyncio callers: file I/O in worker threads, the fetch awaited on the loop."""
         backend = AsyncFileBackend(self._backend(key))
-        return await _flight.arefresh(backend, is_usable, fetch, self._waiting, self._problems)
+        return await _flight_async.arefresh(backend, is_usable, fetch, self._waiting, self._problems)
 
     def invalidate(self, key: str, access_token: str) -> None:
         """Remove the record of ``key`` if it still holds ``access_token``, under the lock (compare-and-delete)."""
-        backend = self._backend(key)
-        try:
-            record = backend.read()
-            if not isinstance(record, TokenRecord) or record.access_token != access_token:
-                return
-            deadline = time.monotonic() + min(self.lock_timeout, INVALIDATE_WAIT)
-            while (lock := backend.try_lock()) is None:
-                if time.monotonic() >= deadline:
-                    return
-                time.sleep(self._waiting.pause())
-            try:
-                record = backend.read()
-                if isinstance(record, TokenRecord) and record.access_token == access_token:
-                    backend.delete()
-            finally:
-                backend.release(lock)
-        except _flight.StoreUnavailable as problem:
-            self._problems.report(str(problem))
+        _flight_sync.invalidate(self._backend(key), access_token, self._invalidate_waiting, self._problems)
 
     async def ainvalidate(self, key: str, access_token: str) -> None:
         """:meth:`invalidate` for asyncio callers."""
         backend = AsyncFileBackend(self._backend(key))
-        try:
-            record = await backend.read()
-            if not isinstance(record, TokenRecord) or record.access_token != access_token:
-                return
-            deadline = time.monotonic() + min(self.lock_timeout, INVALIDATE_WAIT)
-            while (lock := await backend.try_lock()) is None:
-                if time.monotonic() >= deadline:
-                    return
-                await asyncio.sleep(self._waiting.pause())
-            try:
-                record = await backend.read()
-                if isinstance(record, TokenRecord) and record.access_token == access_token:
-                    await backend.delete()
-            finally:
-                await backend.release(lock)
-        except _flight.StoreUnavailable as problem:
-            self._problems.report(str(problem))
+        await _flight_async.ainvalidate(backend, access_token, self._invalidate_waiting, self._problems)
 
     def path_of(self, key: str) -> str:
         """The record file of ``key`` (its lock file is the same name ending in ``.lock``)."""

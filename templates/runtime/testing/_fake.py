@@ -126,6 +126,13 @@ class FakeZuora:
         """The one valid secret (by default 40 characters including ``+``, ``/`` and ``=``)."""
         return self._state.credentials.client_secret
 
+    def rotate_secret(self, client_secret: str | None = None) -> str:
+        """Accept only ``client_secret`` (a new random one by default) from now on, as Zuora does once a secret is
+        regenerated, and return it; tokens issued so far stay valid. Every secret ever accepted stays masked."""
+        secret = generate_secret() if client_secret is None else client_secret
+        self._state.rotate_secret(secret)
+        return secret
+
     # -- settings -------------------------------------------------------------------------------------------
 
     @property

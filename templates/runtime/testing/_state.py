@@ -63,7 +63,8 @@ class FakeState:
 
     def __init__(self, credentials: Credentials, expires_in: float, token_delay: float) -> None:
         self.credentials = credentials
-        self.scrub = Scrubber(credentials.client_secret)
+        self._secrets = [credentials.client_secret]  # every secret accepted so far, all masked in the records
+        self.scrub = Scrubber(*self._secrets)
         self.log = RequestLog()
         self.script = Script()
         self.tokens = TokenRegistry()
@@ -98,6 +99,14 @@ class FakeState:
         seconds = check_seconds("token_delay", value)
         with self._lock:
             self._token_delay = seconds
+
+    def rotate_secret(self, client_secret: str) -> None:
+        """Accept ``client_secret`` instead of the current secret from now on (the client id stays)."""
+        credentials = Credentials(self.credentials.client_id, client_secret)
+        with self._lock:
+            self._secrets.append(client_secret)
+            self.scrub = Scrubber(*self._secrets)
+            self.credentials = credentials
 
     def rate_remaining(self, now: float) -> int:
         """Count one issued token in a sliding minute and return Zuora's ``Remaining`` header value."""
