@@ -2,16 +2,14 @@
 """``verify``, ``cert``, ``proxy`` and ``trust_env`` for ZuoraAuth's own token requests, taken as httpx takes them.
 
 They are checked when ZuoraAuth is built (a missing CA bundle or client certificate is an InvalidRequestError then,
-not on the first request) and turned into what every httpx from 0.23 to 0.28 accepts without a DeprecationWarning:
-one ``ssl.SSLContext`` (httpx 0.28 deprecates ``cert=`` and ``verify=<path>``), and the proxy under the name the
-installed httpx knows (``proxies=`` before 0.26).
+not on the first request) and turned into what every httpx from 0.26 to 0.28 accepts without a DeprecationWarning:
+one ``ssl.SSLContext`` (httpx 0.28 deprecates ``cert=`` and ``verify=<path>``), and ``proxy=`` (httpx 0.26 and
+later, the lowest we support).
 """
 
 from __future__ import annotations
 
-import functools
 import importlib.util
-import inspect
 import os
 import ssl
 from typing import Any
@@ -42,7 +40,7 @@ class HttpOptions:
         """Arguments for ``httpx.Client``/``httpx.AsyncClient`` other than ``verify``."""
         args: dict[str, Any] = {"trust_env": self.trust_env}
         if self.proxy is not None:
-            args[_proxy_argument()] = self.proxy
+            args["proxy"] = self.proxy
         return args
 
     def __repr__(self) -> str:
@@ -137,9 +135,3 @@ def _proxy(proxy: ProxyTypes | None) -> httpx.Proxy | None:
     if built.url.scheme.startswith("socks") and importlib.util.find_spec("socksio") is None:
         raise InvalidRequestError("a socks5:// proxy needs httpx's socks extra: pip install 'httpx[socks]'")
     return built
-
-
-@functools.cache
-def _proxy_argument() -> str:
-    """``proxy`` since httpx 0.26, ``proxies`` before it (which takes an httpx.Proxy too)."""
-    return "proxy" if "proxy" in inspect.signature(httpx.Client.__init__).parameters else "proxies"

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any, Protocol, Self
 import httpx
 
 from ._clock import SYSTEM_CLOCK, Clock
-from ._env import settings_from_env
 from ._exceptions import InvalidRequestError
 from ._fork import reset_in_forked_children
 from ._http_options import CertTypes, ProxyTypes, VerifyTypes, http_options
@@ -194,6 +193,8 @@ class ZuoraAuth(httpx.Auth):
         unknown = sorted(options.keys() - (inspect.signature(cls.__init__).parameters.keys() - {"self"}))
         if unknown:
             raise InvalidRequestError(f"ZuoraAuth takes no option {', '.join(unknown)}")
+        from ._env import settings_from_env  # noqa: PLC0415 - only from_env needs it; importing ZuoraAuth stays lean
+
         settings = settings_from_env(environ)
         return cls(
             settings.client_id,

@@ -12,9 +12,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import fcntl  # POSIX only, like the whole file store (README: Windows has RedisTokenStore)
 import os
 import stat
-import sys
 import tempfile
 import threading
 
@@ -22,9 +22,6 @@ from .._fork import reset_in_forked_children
 from ._flight import StoreUnavailable
 from ._problems import ProblemLog
 from ._record import Refusal, Stored, TokenRecord, parse_stored
-
-if sys.platform != "win32":
-    import fcntl
 
 #: Far more than any record; a bigger file is not one of ours and is not read into memory.
 MAX_RECORD_BYTES = 64 * 1024
