@@ -99,9 +99,15 @@ HTTPX_LOWEST := $(shell sed -nE 's/^ *"httpx>=([0-9.]+).*/\1/p' pyproject.toml)
 matrix-venvs: $(foreach leg,$(MATRIX),.venv-$(leg)/.installed)
 .SECONDARY: $(foreach leg,$(MATRIX),.venv-$(leg)/.installed)
 
+# The short soak (tests/test_soak_short.py) is a load run: CI makes it once, in `make check`. On the 3.13 leg, run
+# beside the 3.12 leg on 2 cores, its asyncio clients stalled twice (p99 2.6 s, then 9.5 s, with 101 requests
+# arriving after their 4 s token had expired); not reproduced on a quiet or CPU-loaded machine, and still open
+# (README "Decisions worth knowing"). `make soak` / `bench/soak.py --short` with any interpreter runs it by hand.
+MATRIX_PYTEST_OPTIONS = $(PYTEST_OPTIONS) --ignore=tests/test_soak_short.py
+
 matrix-%: .venv-%/.installed
 	@echo "== the suite on $$(.venv-$*/bin/python -c 'import sys, httpx; print("Python", sys.version.split()[0], "with httpx", httpx.__version__)')"
-	.venv-$*/bin/python -m pytest $(PYTEST_OPTIONS)
+	.venv-$*/bin/python -m pytest $(MATRIX_PYTEST_OPTIONS)
 
 matrix: $(addprefix matrix-,$(MATRIX))
 
