@@ -11,6 +11,8 @@ import fcntl
 import json
 import logging
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -469,3 +471,16 @@ def test_release_result_ignores_a_cancelled_future() -> None:
         assert future.cancelled()
 
     asyncio.run(check())
+
+
+def test_without_fcntl_the_file_store_says_why_it_cannot_load() -> None:
+    """Where fcntl does not exist (Windows), importing the file store names the reason and the alternative."""
+    code = (
+        "import sys; sys.modules['fcntl'] = None\n"
+        "try:\n    from zuora_oauth.stores import FileTokenStore\n"
+        "except ImportError as error:\n    print(type(error).__name__, error)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert result.stdout.strip() == (
+        "ImportError FileTokenStore needs POSIX file locks; use RedisTokenStore on Windows"
+    )

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
-import fcntl  # POSIX only, like the whole file store (README: Windows has RedisTokenStore)
 import os
 import stat
 import tempfile
@@ -22,6 +21,11 @@ from .._fork import reset_in_forked_children
 from ._flight import StoreUnavailable
 from ._problems import ProblemLog
 from ._record import Refusal, Stored, TokenRecord, parse_stored
+
+try:
+    import fcntl
+except ModuleNotFoundError:  # Windows: say why, rather than "No module named 'fcntl'"
+    raise ImportError("FileTokenStore needs POSIX file locks; use RedisTokenStore on Windows") from None
 
 #: Far more than any record; a bigger file is not one of ours and is not read into memory.
 MAX_RECORD_BYTES = 64 * 1024

@@ -82,6 +82,7 @@ def first_on_path(folder: Path) -> Iterator[None]:
 def _check_version(name: str, installed: str, pinned: str | None, *, where: str = "") -> None:
     if pinned is not None and installed != pinned:
         at = f" ({where})" if where else ""
+        installed = installed or "of an unknown version (it printed none)"
         raise CodegenError(
             f"{name} {installed} is installed{at}, but zuora-oauth generate needs {name}=={pinned}: the generated "
             f"code depends on its exact version, and any other would make --check fail on every machine with the "

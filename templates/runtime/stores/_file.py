@@ -6,7 +6,6 @@ import hashlib
 import math
 import os
 import re
-import sys
 from collections.abc import Awaitable, Callable
 
 from .._clock import SYSTEM_CLOCK, Clock
@@ -55,8 +54,6 @@ class FileTokenStore:
         lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
         clock: Clock = SYSTEM_CLOCK,
     ) -> None:
-        if sys.platform == "win32":  # pragma: no cover - the package is tested on POSIX only
-            raise InvalidRequestError("FileTokenStore needs POSIX file locks; use RedisTokenStore on Windows")
         self.directory = _directory(directory)
         if isinstance(lock_timeout, bool) or not isinstance(lock_timeout, int | float) or not lock_timeout > 0:
             raise InvalidRequestError("lock_timeout must be a number of seconds > 0")
